@@ -1,0 +1,75 @@
+//! Session events → DAP events, forwarded by one task in the order they happen.
+
+use std::sync::{Arc, Mutex};
+
+use dap_types::{ExitedEvent, OutputEvent, OutputEventCategory, StoppedEvent, StoppedEventReason};
+use tokio::sync::mpsc;
+use wasmscope_runtime::debug::{SessionEvent, StopReason};
+use wasmscope_runtime::host::StdStream;
+
+use crate::outgoing::Outgoing;
+use crate::requests::breakpoints::to_dap_breakpoint;
+
+/// The last trap stop, for `exceptionInfo`: (trap text, description).
+pub(crate) type LastException = Arc<Mutex<Option<(String, String)>>>;
+
+pub(crate) fn spawn_pump(mut rx: mpsc::UnboundedReceiver<SessionEvent>, out: Outgoing, last_exception: LastException) {
+    tokio::spawn(async move {
+        while let Some(event) = rx.recv().await {
+            match event {
+                SessionEvent::Output { stream, text } => out.event(
+                    "output",
+                    OutputEvent {
+                        category: Some(match stream {
+                            StdStream::Stdout => OutputEventCategory::Stdout,
+                            StdStream::Stderr => OutputEventCategory::Stderr,
+                        }),
+                        output: text,
+                        group: None,
+                        variables_reference: None,
+                        source: None,
+                        line: None,
+                        column: None,
+                        data: None,
+                    },
+                ),
+                SessionEvent::Stopped { reason } => out.event("stopped", stopped_event(reason, &last_exception)),
+                SessionEvent::Breakpoint(status) => out.event(
+                    "breakpoint",
+                    serde_json::json!({ "reason": "changed", "breakpoint": to_dap_breakpoint(&status) }),
+                ),
+                SessionEvent::Exited { code } => {
+                    out.event("exited", ExitedEvent { exit_code: code as u32 as u64 });
+                }
+                SessionEvent::Terminated => out.event("terminated", serde_json::json!({})),
+            }
+        }
+    });
+}
+
+fn stopped_event(reason: StopReason, last_exception: &LastException) -> StoppedEvent {
+    let (reason, description, text, hit) = match reason {
+        StopReason::Entry => (StoppedEventReason::Entry, None, None, None),
+        StopReason::Breakpoint { ids } => (
+            StoppedEventReason::Breakpoint,
+            None,
+            None,
+            Some(ids.into_iter().map(u64::from).collect()),
+        ),
+        StopReason::Step => (StoppedEventReason::Step, None, None, None),
+        StopReason::Pause => (StoppedEventReason::Pause, None, None, None),
+        StopReason::Exception { text, description } => {
+            *last_exception.lock().unwrap_or_else(|e| e.into_inner()) = Some((text.clone(), description.clone()));
+            (StoppedEventReason::Exception, Some(description), Some(text), None)
+        }
+    };
+    StoppedEvent {
+        reason,
+        description,
+        thread_id: Some(1),
+        preserve_focus_hint: None,
+        text,
+        all_threads_stopped: Some(true),
+        hit_breakpoint_ids: hit,
+    }
+}

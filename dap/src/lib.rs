@@ -1,0 +1,19 @@
+//! The Debug Adapter Protocol server of wasmscope (`wasmscope dap`).
+//!
+//! Layers: [`codec`] frames messages (`Content-Length` + JSON), [`outgoing`] numbers and
+//! writes responses and events, [`server`] dispatches requests to one module per concern under
+//! [`requests`], and [`events`] turns the debug session's events into DAP events. All engine
+//! work goes through `wasmscope_runtime::debug::DebugSession`; no wasmtime type is seen here.
+
+mod codec;
+mod events;
+mod outgoing;
+mod requests;
+mod server;
+
+pub use server::serve;
+
+/// Serves one debug session over this process's stdin and stdout.
+pub async fn serve_stdio() -> anyhow::Result<()> {
+    serve(tokio::io::stdin(), tokio::io::stdout()).await
+}

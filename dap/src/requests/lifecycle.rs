@@ -1,0 +1,107 @@
+//! initialize, launch, configurationDone, terminate, disconnect.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use dap_types::{Capabilities, ExceptionBreakpointsFilter};
+use serde::Deserialize;
+use serde_json::Value;
+use wasmscope_runtime::debug::{DebugSession, LaunchConfig};
+use wasmscope_runtime::host::ProgramConfig;
+
+use crate::server::{Server, arguments};
+
+/// The filter id of "stop when the program traps".
+pub(crate) const TRAP_FILTER: &str = "trap";
+
+/// `launch` arguments (`$`-prefixed and unknown properties from clients are ignored).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LaunchArguments {
+    program: PathBuf,
+    #[serde(default)]
+    args: Vec<String>,
+    #[serde(default)]
+    env: BTreeMap<String, String>,
+    cwd: Option<PathBuf>,
+    #[serde(default)]
+    stop_on_entry: bool,
+    /// Extra directories for the guest: `{ "/guest/path": "/host/path" }`.
+    #[serde(default)]
+    preopens: BTreeMap<String, PathBuf>,
+}
+
+impl Server {
+    pub(crate) fn initialize(&mut self, _args: Value) -> Result<Option<Value>> {
+        let mut caps = Capabilities::default();
+        caps.supports_configuration_done_request = Some(true);
+        caps.supports_terminate_request = Some(true);
+        caps.support_terminate_debuggee = Some(true);
+        caps.supports_read_memory_request = Some(true);
+        caps.supports_exception_info_request = Some(true);
+        caps.supports_delayed_stack_trace_loading = Some(true);
+        caps.exception_breakpoint_filters = Some(vec![ExceptionBreakpointsFilter {
+            filter: TRAP_FILTER.into(),
+            label: "Traps".into(),
+            description: Some("Stop when the program traps: a Rust panic, `unreachable`, an out-of-bounds access…".into()),
+            default: Some(true),
+            supports_condition: None,
+            condition_description: None,
+        }]);
+        Ok(Some(serde_json::to_value(caps)?))
+    }
+
+    pub(crate) async fn launch(&mut self, args: Value) -> Result<Option<Value>> {
+        if self.session.is_some() {
+            bail!("a program is already running in this session");
+        }
+        let args: LaunchArguments = arguments("launch", args)?;
+        if !args.program.exists() {
+            bail!("program `{}` does not exist", args.program.display());
+        }
+        let program = ProgramConfig {
+            program: args.program,
+            args: args.args,
+            env: args.env.into_iter().collect(),
+            cwd: args.cwd,
+            preopens: args.preopens.into_iter().map(|(guest, host)| (host, guest)).collect(),
+        };
+        let config = LaunchConfig { program, stop_on_entry: args.stop_on_entry };
+        let events = self.events_tx.clone();
+        let session = tokio::task::spawn_blocking(move || DebugSession::launch(config, events))
+            .await
+            .context("the launch task failed")??;
+        for status in self.breakpoints.resolve_all(session.module_debug_info()) {
+            let _ = self.events_tx.send(wasmscope_runtime::debug::SessionEvent::Breakpoint(status));
+        }
+        session.arm_breakpoints(self.breakpoints.armed());
+        session.stop_on_trap(self.stop_on_trap);
+        if self.configuration_done {
+            session.start();
+        }
+        self.session = Some(session);
+        Ok(Some(Value::Null))
+    }
+
+    pub(crate) fn configuration_done(&mut self) -> Result<Option<Value>> {
+        self.configuration_done = true;
+        if let Some(session) = &self.session {
+            session.start();
+        }
+        Ok(Some(Value::Null))
+    }
+
+    pub(crate) fn terminate(&mut self) -> Result<Option<Value>> {
+        self.disconnect();
+        Ok(Some(Value::Null))
+    }
+
+    /// Ends the program (the adapter ends after answering `disconnect`).
+    pub(crate) fn disconnect(&mut self) {
+        if let Some(session) = &mut self.session {
+            session.terminate(Duration::from_secs(1));
+        }
+    }
+}

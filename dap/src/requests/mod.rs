@@ -1,0 +1,6 @@
+//! One module per group of requests, each adding handlers to [`crate::server::Server`].
+
+pub(crate) mod breakpoints;
+mod execution;
+mod inspection;
+mod lifecycle;

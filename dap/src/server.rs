@@ -1,0 +1,166 @@
+//! The request loop: reads client messages, dispatches each request to its handler, and
+//! answers every request (with an error response when it cannot be served).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use tokio::io::{AsyncRead, AsyncWrite, BufReader};
+use tokio::sync::mpsc;
+use wasmscope_runtime::debug::{BreakpointTable, DebugSession, SessionEvent};
+
+use crate::codec::{Incoming, MessageReader, write_message};
+use crate::events::{self, LastException};
+use crate::outgoing::Outgoing;
+
+/// Whether the loop goes on after a request.
+#[derive(PartialEq, Eq)]
+pub(crate) enum Flow {
+    Continue,
+    Exit,
+}
+
+/// The adapter's state for one client.
+pub(crate) struct Server {
+    pub(crate) out: Outgoing,
+    pub(crate) session: Option<DebugSession>,
+    pub(crate) breakpoints: BreakpointTable,
+    pub(crate) stop_on_trap: bool,
+    pub(crate) configuration_done: bool,
+    pub(crate) events_tx: mpsc::UnboundedSender<SessionEvent>,
+    pub(crate) last_exception: LastException,
+}
+
+/// Serves DAP on `input`/`output` until the client disconnects or closes the input.
+pub async fn serve(
+    input: impl AsyncRead + Unpin + Send + 'static,
+    output: impl AsyncWrite + Unpin + Send + 'static,
+) -> Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    let writer = tokio::spawn(async move {
+        let mut output = output;
+        while let Some(bytes) = rx.recv().await {
+            if write_message(&mut output, &bytes).await.is_err() {
+                break;
+            }
+        }
+    });
+    let out = Outgoing::new(tx);
+    let (events_tx, events_rx) = mpsc::unbounded_channel();
+    let last_exception: LastException = Arc::new(Mutex::new(None));
+    events::spawn_pump(events_rx, out.clone(), last_exception.clone());
+    let mut server = Server {
+        out,
+        session: None,
+        breakpoints: BreakpointTable::default(),
+        stop_on_trap: true,
+        configuration_done: false,
+        events_tx,
+        last_exception,
+    };
+    let mut reader = MessageReader::new(BufReader::new(input));
+    loop {
+        let incoming = match reader.next().await {
+            Ok(Some(incoming)) => incoming,
+            Ok(None) => break,
+            Err(e) => {
+                tracing::warn!("reading the client's messages failed: {e}");
+                break;
+            }
+        };
+        match incoming {
+            Incoming::Malformed(why) => {
+                tracing::warn!("dropped a malformed message: {why}");
+                server.out.event(
+                    "output",
+                    json!({ "category": "console", "output": format!("wasmscope: dropped a malformed message: {why}\n") }),
+                );
+            }
+            Incoming::Message(message) => {
+                if server.dispatch(message).await == Flow::Exit {
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(mut session) = server.session.take() {
+        session.terminate(Duration::from_secs(1));
+    }
+    drop(server);
+    // The event pump may hold the writer open while a stuck debuggee thread lives on: give the
+    // queued messages a moment to go out, then return regardless.
+    let _ = tokio::time::timeout(Duration::from_secs(2), writer).await;
+    Ok(())
+}
+
+impl Server {
+    async fn dispatch(&mut self, message: Value) -> Flow {
+        let seq = message.get("seq").and_then(Value::as_u64);
+        let kind = message.get("type").and_then(Value::as_str);
+        let command = message.get("command").and_then(Value::as_str).map(str::to_owned);
+        let (Some(seq), Some("request"), Some(command)) = (seq, kind, command) else {
+            let why = "expected a request with `seq`, `type: \"request\"` and `command`";
+            tracing::warn!("{why}: {message}");
+            match seq {
+                Some(seq) => self.out.error(seq, message.get("command").and_then(Value::as_str).unwrap_or(""), why),
+                None => self.out.event(
+                    "output",
+                    json!({ "category": "console", "output": format!("wasmscope: ignored a message: {why}\n") }),
+                ),
+            }
+            return Flow::Continue;
+        };
+        let args = message.get("arguments").cloned().unwrap_or(Value::Null);
+        tracing::debug!("request {seq} {command}");
+        let result = match command.as_str() {
+            "initialize" => self.initialize(args),
+            "launch" => self.launch(args).await,
+            "attach" => Err(anyhow::anyhow!("attach is not supported yet: use a launch configuration")),
+            "setBreakpoints" => self.set_breakpoints(args),
+            "setExceptionBreakpoints" => self.set_exception_breakpoints(args),
+            "configurationDone" => self.configuration_done(),
+            "threads" => self.threads(),
+            "stackTrace" => self.stack_trace(args).await,
+            "scopes" => self.scopes(args).await,
+            "variables" => self.variables(args).await,
+            "source" => self.source(args),
+            "readMemory" => self.read_memory(args).await,
+            "exceptionInfo" => self.exception_info(),
+            "continue" => self.resume(seq, &command, None),
+            "next" => self.resume(seq, &command, Some(wasmscope_runtime::debug::StepKind::Over)),
+            "stepIn" => self.resume(seq, &command, Some(wasmscope_runtime::debug::StepKind::Into)),
+            "stepOut" => self.resume(seq, &command, Some(wasmscope_runtime::debug::StepKind::Out)),
+            "pause" => self.pause(),
+            "terminate" => self.terminate(),
+            "disconnect" => {
+                self.disconnect();
+                self.out.response(seq, &command, Value::Null);
+                return Flow::Exit;
+            }
+            other => Err(anyhow::anyhow!("unsupported request `{other}`")),
+        };
+        match result {
+            Ok(Some(body)) => {
+                self.out.response(seq, &command, body);
+                if command == "initialize" {
+                    // Configuration requests may come from here on.
+                    self.out.event("initialized", Value::Null);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => self.out.error(seq, &command, &format!("{e:#}")),
+        }
+        Flow::Continue
+    }
+
+    pub(crate) fn session(&self) -> Result<&DebugSession> {
+        self.session.as_ref().context("no program is running: send `launch` first")
+    }
+}
+
+/// Parses a request's arguments, naming the request in the error.
+pub(crate) fn arguments<T: DeserializeOwned>(command: &str, args: Value) -> Result<T> {
+    serde_json::from_value(args).with_context(|| format!("invalid arguments for `{command}`"))
+}

@@ -1,0 +1,25 @@
+//! Messages from a session to its debuggee thread.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use tokio::sync::oneshot;
+
+use super::model::{ScopeInfo, StackFrameInfo, StepKind, VariableEntry};
+
+pub(crate) type Reply<T> = oneshot::Sender<Result<T>>;
+
+pub(crate) enum Command {
+    /// Begin running (configuration is done).
+    Start,
+    /// The complete set of armed breakpoint PCs, each with the ids of the breakpoints there.
+    ArmBreakpoints(BTreeMap<u32, Vec<u32>>),
+    StopOnTrap(bool),
+    Continue,
+    Step(StepKind),
+    StackTrace(Reply<Vec<StackFrameInfo>>),
+    Scopes { frame_id: u32, reply: Reply<Vec<ScopeInfo>> },
+    Variables { reference: u64, start: u64, count: Option<u64>, reply: Reply<Vec<VariableEntry>> },
+    ReadMemory { address: u64, count: usize, reply: Reply<Vec<u8>> },
+    Terminate,
+}

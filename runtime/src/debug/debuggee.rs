@@ -1,0 +1,144 @@
+//! The debuggee thread: loads the program with guest debugging on, waits for the session's
+//! configuration, runs `_start`, and reports how it ended.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use tokio::sync::mpsc;
+use wasmtime::{AsContextMut, Engine, Module, Store, UpdateDeadline};
+
+use crate::ModuleImage;
+use crate::dwarf::DebugInfo;
+use crate::run::TRAP_EXIT_CODE;
+use crate::host::{
+    EngineMode, HostState, OutputCallback, OutputSink, StdStream, Stdio, exit_code_of, instantiate_program, new_engine,
+};
+
+use super::command::Command;
+use super::handler::{Controller, Handler};
+use super::model::{LaunchConfig, SessionEvent};
+use super::panic_message::STDERR_TAIL;
+use super::session::Shared;
+
+pub(crate) type Loaded = Result<(Engine, Option<Arc<DebugInfo>>)>;
+
+pub(crate) fn run(
+    config: LaunchConfig,
+    commands: mpsc::UnboundedReceiver<Command>,
+    events: mpsc::UnboundedSender<SessionEvent>,
+    shared: Arc<Shared>,
+    loaded: std::sync::mpsc::Sender<Loaded>,
+) {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = loaded.send(Err(e.into()));
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let (mut store, instance, controller) = match load(&config, commands, events.clone(), shared.clone()).await {
+            Ok(parts) => parts,
+            Err(e) => {
+                let _ = loaded.send(Err(e));
+                return;
+            }
+        };
+        let _ = loaded.send(Ok((store.engine().clone(), controller.info.clone())));
+        if !controller.wait_for_start(store.as_context_mut()).await {
+            let _ = events.send(SessionEvent::Terminated);
+            return;
+        }
+        if config.stop_on_entry {
+            controller.arm_entry(store.as_context_mut());
+        }
+        let result = match instance.get_typed_func::<(), ()>(&mut store, "_start") {
+            Ok(start) => start.call_async(&mut store, ()).await,
+            Err(e) => Err(e),
+        };
+        shared.finished.store(true, Ordering::SeqCst);
+        shared.stopped.store(false, Ordering::SeqCst);
+        match exit_code_of(result) {
+            Ok(code) => {
+                let _ = events.send(SessionEvent::Exited { code });
+            }
+            Err(_) if shared.terminate.load(Ordering::SeqCst) => {}
+            Err(e) => {
+                let text = format!("Error: {e:#}\n");
+                let _ = events.send(SessionEvent::Output { stream: StdStream::Stderr, text });
+                let _ = events.send(SessionEvent::Exited { code: TRAP_EXIT_CODE });
+            }
+        }
+        let _ = events.send(SessionEvent::Terminated);
+        controller.serve_after_exit().await;
+    });
+}
+
+async fn load(
+    config: &LaunchConfig,
+    commands: mpsc::UnboundedReceiver<Command>,
+    events: mpsc::UnboundedSender<SessionEvent>,
+    shared: Arc<Shared>,
+) -> Result<(Store<HostState>, wasmtime::Instance, Arc<Controller>)> {
+    let path = &config.program.program;
+    let image = Arc::new(ModuleImage::read(path)?);
+    // Broken DWARF must not stop a program from running: it runs without source mapping.
+    let info = match DebugInfo::load(&image) {
+        Ok(info) => info,
+        Err(e) => {
+            let text = format!("wasmscope: ignoring the debug info of `{}`: {e:#}\n", path.display());
+            let _ = events.send(SessionEvent::Output { stream: StdStream::Stderr, text });
+            None
+        }
+    };
+    let engine = new_engine(EngineMode::Debug)?;
+    let module = Module::new(&engine, &image.bytes)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("cannot compile `{}`", path.display()))?;
+
+    let stderr_tail = Arc::new(Mutex::new(String::new()));
+    let output = {
+        let events = events.clone();
+        let tail = stderr_tail.clone();
+        move |stream: StdStream, bytes: &[u8]| {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            if stream == StdStream::Stderr {
+                let mut tail = tail.lock().unwrap_or_else(|e| e.into_inner());
+                tail.push_str(&text);
+                if tail.len() > STDERR_TAIL {
+                    let mut cut = tail.len() - STDERR_TAIL;
+                    while !tail.is_char_boundary(cut) {
+                        cut += 1;
+                    }
+                    tail.drain(..cut);
+                }
+            }
+            let _ = events.send(SessionEvent::Output { stream, text });
+        }
+    };
+    let output: OutputCallback = Arc::new(output);
+    let out = OutputSink::new(StdStream::Stdout, output.clone());
+    let err = OutputSink::new(StdStream::Stderr, output);
+
+    let controller = Arc::new(Controller::new(commands, events, shared.clone(), module.clone(), image, info, stderr_tail));
+    let handler = Handler(controller.clone());
+    let terminate_flag = shared;
+    let (store, instance) = instantiate_program(&engine, &module, &config.program, Stdio::Capture(out, err), |store| {
+        store.debug_register_module(&module)?;
+        store.set_debug_handler(handler);
+        // Epoch checks only fire when the session bumps the epoch (pause, breakpoint edits,
+        // terminate); the deadline is always one tick ahead.
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |_| {
+            if terminate_flag.terminate.load(Ordering::SeqCst) {
+                Err(wasmtime::format_err!("terminated by the debugger"))
+            } else {
+                Ok(UpdateDeadline::Continue(1))
+            }
+        });
+        Ok(())
+    })
+    .await?;
+    Ok((store, instance, controller))
+}

@@ -1,0 +1,382 @@
+//! wasmtime's debug handler: decides on each breakpoint, single-step, trap and epoch event
+//! whether to stop, and while stopped serves the session's commands with the stack live.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::mpsc;
+use wasmtime::{AsContextMut, DebugEvent, DebugHandler, Module, ModulePC, StoreContextMut};
+
+use crate::ModuleImage;
+use crate::dwarf::DebugInfo;
+use crate::host::HostState;
+
+use super::command::Command;
+use super::inspect::Inspector;
+use super::model::{SessionEvent, StepKind, StopReason};
+use super::panic_message::find_panic_message;
+use super::session::Shared;
+use super::stepping::{Decision, Here, StepPlan};
+
+/// The handler wasmtime clones for every event: one `Arc` of the controller.
+#[derive(Clone)]
+pub(crate) struct Handler(pub Arc<Controller>);
+
+/// The debuggee-side state of a session.
+pub(crate) struct Controller {
+    commands: tokio::sync::Mutex<mpsc::UnboundedReceiver<Command>>,
+    events: mpsc::UnboundedSender<SessionEvent>,
+    shared: Arc<Shared>,
+    pub(crate) module: Module,
+    pub(crate) image: Arc<ModuleImage>,
+    pub(crate) info: Option<Arc<DebugInfo>>,
+    stderr_tail: Arc<Mutex<String>>,
+    state: Mutex<ControlState>,
+}
+
+struct ControlState {
+    /// Armed breakpoint PCs → breakpoint ids.
+    armed: BTreeMap<u32, Vec<u32>>,
+    /// The temporary breakpoint of `stopOnEntry`.
+    entry_pc: Option<u32>,
+    stop_on_trap: bool,
+    step: Option<StepPlan>,
+    /// Whether a source path exists here, asked once per path.
+    source_exists: HashMap<String, bool>,
+    /// Variable references keep growing across stops so stale ones never alias new ones.
+    next_reference: u64,
+}
+
+/// What happened, without the borrow of wasmtime's event.
+enum Event {
+    Breakpoint,
+    Trap(String),
+    Epoch,
+    Other,
+}
+
+impl DebugHandler for Handler {
+    type Data = HostState;
+
+    fn handle(
+        &self,
+        store: StoreContextMut<'_, HostState>,
+        event: DebugEvent<'_>,
+    ) -> impl Future<Output = ()> + Send {
+        let controller = self.0.clone();
+        let event = match event {
+            DebugEvent::Breakpoint => Event::Breakpoint,
+            DebugEvent::Trap(trap) => Event::Trap(trap.to_string()),
+            DebugEvent::EpochYield => Event::Epoch,
+            // Host-call errors include WASI's `proc_exit`: not a stop.
+            _ => Event::Other,
+        };
+        async move { controller.on_event(store, event).await }
+    }
+}
+
+impl Controller {
+    pub(crate) fn new(
+        commands: mpsc::UnboundedReceiver<Command>,
+        events: mpsc::UnboundedSender<SessionEvent>,
+        shared: Arc<Shared>,
+        module: Module,
+        image: Arc<ModuleImage>,
+        info: Option<Arc<DebugInfo>>,
+        stderr_tail: Arc<Mutex<String>>,
+    ) -> Self {
+        Controller {
+            commands: tokio::sync::Mutex::new(commands),
+            events,
+            shared,
+            module,
+            image,
+            info,
+            stderr_tail,
+            state: Mutex::new(ControlState {
+                armed: BTreeMap::new(),
+                entry_pc: None,
+                stop_on_trap: true,
+                step: None,
+                source_exists: HashMap::new(),
+                next_reference: 1,
+            }),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, ControlState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    async fn on_event(&self, mut store: StoreContextMut<'_, HostState>, event: Event) {
+        if self.shared.terminate.load(Ordering::SeqCst) {
+            return;
+        }
+        match event {
+            Event::Breakpoint => {
+                if let Some(reason) = self.on_breakpoint(&mut store) {
+                    self.stop(&mut store, reason).await;
+                }
+            }
+            Event::Trap(text) => {
+                if self.state().stop_on_trap {
+                    let tail = self.stderr_tail.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                    let description = find_panic_message(&tail).unwrap_or_else(|| text.clone());
+                    self.stop(&mut store, StopReason::Exception { text, description }).await;
+                }
+            }
+            Event::Epoch => {
+                self.drain_while_running(&mut store).await;
+                if self.shared.pause.swap(false, Ordering::SeqCst) && !self.shared.terminate.load(Ordering::SeqCst) {
+                    self.state().step = None;
+                    self.set_single_step(&mut store, false);
+                    self.stop(&mut store, StopReason::Pause).await;
+                }
+            }
+            Event::Other => {}
+        }
+    }
+
+    /// A breakpoint or single-step event: is it a stop?
+    fn on_breakpoint(&self, store: &mut StoreContextMut<'_, HostState>) -> Option<StopReason> {
+        let top = store.debug_exit_frames().next()?;
+        let (_, pc) = top.wasm_function_index_and_pc(&mut *store).ok()??;
+        let pc = pc.raw();
+        let mut state = self.state();
+        if let Some(ids) = state.armed.get(&pc).cloned() {
+            let was_stepping = state.step.take().is_some();
+            let entry = state.entry_pc.take();
+            drop(state);
+            if was_stepping {
+                self.set_single_step(store, false);
+            }
+            if let Some(entry) = entry {
+                self.edit(store, |edit, module| edit.remove_breakpoint(module, ModulePC::new(entry)));
+            }
+            return Some(StopReason::Breakpoint { ids });
+        }
+        if state.entry_pc == Some(pc) {
+            state.entry_pc = None;
+            drop(state);
+            self.edit(store, |edit, module| edit.remove_breakpoint(module, ModulePC::new(pc)));
+            return Some(StopReason::Entry);
+        }
+        let plan = state.step.clone()?;
+        let Some(info) = self.info.clone() else {
+            // No line table: steps are single instructions.
+            state.step = None;
+            drop(state);
+            self.set_single_step(store, false);
+            return Some(StopReason::Step);
+        };
+        // Most single-step events are mid-statement: answer those before any stack walk.
+        if !info.is_statement_start(pc) {
+            return None;
+        }
+        let line = info.line_at(pc);
+        let user_code = match &line {
+            Some(l) => *state
+                .source_exists
+                .entry(l.path.clone())
+                .or_insert_with(|| std::path::Path::new(&l.path).exists()),
+            None => false,
+        };
+        drop(state);
+        let depth = stack_depth(store);
+        let here = Here { depth, statement_start: true, line: line.as_ref(), user_code };
+        match plan.decide(&here) {
+            Decision::KeepStepping => None,
+            Decision::Stop => {
+                self.state().step = None;
+                self.set_single_step(store, false);
+                Some(StopReason::Step)
+            }
+            Decision::RunFreely => {
+                self.state().step = None;
+                self.set_single_step(store, false);
+                None
+            }
+        }
+    }
+
+    /// Reports the stop and serves commands until one resumes execution.
+    async fn stop(&self, store: &mut StoreContextMut<'_, HostState>, reason: StopReason) {
+        let base = self.state().next_reference;
+        let mut inspector = Inspector::capture(self, store, base);
+        self.shared.stopped.store(true, Ordering::SeqCst);
+        let _ = self.events.send(SessionEvent::Stopped { reason });
+        loop {
+            let command = self.commands.lock().await.recv().await;
+            match command {
+                None | Some(Command::Terminate) => {
+                    self.shared.terminate.store(true, Ordering::SeqCst);
+                    self.set_single_step(store, false);
+                    store.engine().increment_epoch();
+                    break;
+                }
+                Some(Command::StackTrace(reply)) => {
+                    let _ = reply.send(Ok(inspector.stack_trace()));
+                }
+                Some(Command::Scopes { frame_id, reply }) => {
+                    let _ = reply.send(inspector.scopes(store, frame_id));
+                }
+                Some(Command::Variables { reference, start, count, reply }) => {
+                    let _ = reply.send(inspector.variables(store, reference, start, count));
+                }
+                Some(Command::ReadMemory { address, count, reply }) => {
+                    let _ = reply.send(inspector.read_memory(store, address, count));
+                }
+                Some(Command::ArmBreakpoints(armed)) => self.arm(store.as_context_mut(), armed),
+                Some(Command::StopOnTrap(enabled)) => self.state().stop_on_trap = enabled,
+                Some(Command::Continue) => {
+                    self.state().step = None;
+                    self.set_single_step(store, false);
+                    break;
+                }
+                Some(Command::Step(kind)) => {
+                    let plan = inspector.step_plan(kind);
+                    self.start_step(store, plan);
+                    break;
+                }
+                Some(Command::Start) => {}
+            }
+        }
+        self.state().next_reference = inspector.next_reference();
+        self.shared.stopped.store(false, Ordering::SeqCst);
+    }
+
+    fn start_step(&self, store: &mut StoreContextMut<'_, HostState>, plan: StepPlan) {
+        self.state().step = Some(plan);
+        self.set_single_step(store, true);
+    }
+
+    /// Commands that arrive while the program runs (seen at an epoch yield).
+    async fn drain_while_running(&self, store: &mut StoreContextMut<'_, HostState>) {
+        loop {
+            let command = self.commands.lock().await.try_recv();
+            let Ok(command) = command else { break };
+            self.running_command(store.as_context_mut(), command);
+        }
+    }
+
+    fn running_command(&self, store: StoreContextMut<'_, HostState>, command: Command) {
+        let not_stopped = || anyhow::anyhow!("the program is running: pause it first");
+        match command {
+            Command::ArmBreakpoints(armed) => self.arm(store, armed),
+            Command::StopOnTrap(enabled) => self.state().stop_on_trap = enabled,
+            Command::StackTrace(reply) => {
+                let _ = reply.send(Err(not_stopped()));
+            }
+            Command::Scopes { reply, .. } => {
+                let _ = reply.send(Err(not_stopped()));
+            }
+            Command::Variables { reply, .. } => {
+                let _ = reply.send(Err(not_stopped()));
+            }
+            Command::ReadMemory { reply, .. } => {
+                let _ = reply.send(Err(not_stopped()));
+            }
+            Command::Terminate => self.shared.terminate.store(true, Ordering::SeqCst),
+            Command::Start | Command::Continue | Command::Step(_) => {}
+        }
+    }
+
+    /// Before `_start`: apply configuration until the session says start. `false` when the
+    /// session ended first.
+    pub(crate) async fn wait_for_start(&self, mut store: StoreContextMut<'_, HostState>) -> bool {
+        loop {
+            let command = self.commands.lock().await.recv().await;
+            match command {
+                Some(Command::Start) => return true,
+                None | Some(Command::Terminate) => return false,
+                Some(other) => self.running_command(store.as_context_mut(), other),
+            }
+        }
+    }
+
+    /// After `_start` returned: refuse queries until the session goes away.
+    pub(crate) async fn serve_after_exit(&self) {
+        let ended = || anyhow::anyhow!("the program has ended");
+        loop {
+            let command = self.commands.lock().await.recv().await;
+            match command {
+                None | Some(Command::Terminate) => return,
+                Some(Command::StackTrace(reply)) => {
+                    let _ = reply.send(Err(ended()));
+                }
+                Some(Command::Scopes { reply, .. }) => {
+                    let _ = reply.send(Err(ended()));
+                }
+                Some(Command::Variables { reply, .. }) => {
+                    let _ = reply.send(Err(ended()));
+                }
+                Some(Command::ReadMemory { reply, .. }) => {
+                    let _ = reply.send(Err(ended()));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    /// Arms a temporary breakpoint at the first statement of `main` (or steps from the very
+    /// first instruction when there is no such function).
+    pub(crate) fn arm_entry(&self, mut store: StoreContextMut<'_, HostState>) {
+        match self.info.as_ref().and_then(|info| info.entry_function_pc()) {
+            Some(pc) => {
+                self.state().entry_pc = Some(pc);
+                self.edit(&mut store, |edit, module| edit.add_breakpoint(module, ModulePC::new(pc)));
+            }
+            None => {
+                self.state().step = Some(StepPlan { kind: StepKind::Into, depth: usize::MAX, line: None });
+                self.set_single_step(&mut store, true);
+            }
+        }
+    }
+
+    /// Makes the armed set exactly `armed`.
+    fn arm(&self, mut store: StoreContextMut<'_, HostState>, armed: BTreeMap<u32, Vec<u32>>) {
+        let old = std::mem::take(&mut self.state().armed);
+        self.edit(&mut store, |edit, module| {
+            for pc in old.keys().filter(|pc| !armed.contains_key(pc)) {
+                edit.remove_breakpoint(module, ModulePC::new(*pc))?;
+            }
+            for pc in armed.keys().filter(|pc| !old.contains_key(pc)) {
+                edit.add_breakpoint(module, ModulePC::new(*pc))?;
+            }
+            Ok(())
+        });
+        self.state().armed = armed;
+    }
+
+    fn set_single_step(&self, store: &mut StoreContextMut<'_, HostState>, enabled: bool) {
+        self.edit(store, |edit, _| edit.single_step(enabled));
+    }
+
+    /// One breakpoint edit session; failures are reported as output, never panics.
+    fn edit(
+        &self,
+        store: &mut StoreContextMut<'_, HostState>,
+        f: impl FnOnce(&mut wasmtime::BreakpointEdit<'_>, &Module) -> wasmtime::Result<()>,
+    ) {
+        let Some(mut edit) = store.as_context_mut().edit_breakpoints() else { return };
+        if let Err(e) = f(&mut edit, &self.module) {
+            let text = format!("wasmscope: cannot edit breakpoints: {e}\n");
+            let _ = self.events.send(SessionEvent::Output { stream: crate::host::StdStream::Stderr, text });
+        }
+    }
+}
+
+/// Number of wasm frames on the stack (all activations of this store).
+pub(crate) fn stack_depth(store: &mut StoreContextMut<'_, HostState>) -> usize {
+    let activations: Vec<_> = store.debug_exit_frames().collect();
+    let mut depth = 0;
+    for exit in activations {
+        let mut frame = Some(exit);
+        while let Some(f) = frame {
+            depth += 1;
+            frame = f.parent(&mut *store).ok().flatten();
+        }
+    }
+    depth
+}

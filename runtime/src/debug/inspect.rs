@@ -1,0 +1,341 @@
+//! What a stopped debuggee shows: its call stack (source frames, inlined calls included),
+//! scopes, variables rendered as values, and memory. Built from wasmtime frame handles,
+//! which stay valid only until execution resumes.
+
+use anyhow::{Context, Result, anyhow, bail};
+use wasmtime::{AsContextMut, FrameHandle, Instance, StoreContextMut, Val};
+
+use crate::dwarf::{DebugInfo, EvalContext, FunctionFrame};
+use crate::host::HostState;
+use crate::value::{Expand, LinearMemory, MemoryAccess, Renderer, ValueLoc, ValueView};
+
+use super::handler::Controller;
+use super::model::{ScopeInfo, StackFrameInfo, StepKind, VariableEntry};
+use super::stepping::StepPlan;
+
+/// A physical wasm frame.
+struct WasmFrame {
+    handle: FrameHandle,
+    /// Index among the module's defined functions.
+    function: Option<u32>,
+    pc: Option<u32>,
+}
+
+/// A source-level frame: a wasm frame, or one inlined call inside it.
+struct SourceFrame {
+    wasm: usize,
+    dwarf: Option<FunctionFrame>,
+    info: StackFrameInfo,
+}
+
+/// What a variables reference points at.
+enum Target {
+    Locals(usize),
+    WasmLocals(usize),
+    Value(Expand),
+}
+
+pub(crate) struct Inspector {
+    info: Option<std::sync::Arc<DebugInfo>>,
+    wasm_frames: Vec<WasmFrame>,
+    frames: Vec<SourceFrame>,
+    instance: Option<Instance>,
+    targets: Vec<Target>,
+    base: u64,
+}
+
+impl Inspector {
+    pub(crate) fn capture(controller: &Controller, store: &mut StoreContextMut<'_, HostState>, base: u64) -> Self {
+        let mut wasm_frames = Vec::new();
+        let exits: Vec<FrameHandle> = store.debug_exit_frames().collect();
+        for exit in exits {
+            let mut frame = Some(exit);
+            while let Some(handle) = frame {
+                let location = handle.wasm_function_index_and_pc(&mut *store).ok().flatten();
+                frame = handle.parent(&mut *store).ok().flatten();
+                wasm_frames.push(WasmFrame {
+                    function: location.map(|(f, _)| f.as_u32()),
+                    pc: location.map(|(_, pc)| pc.raw()),
+                    handle,
+                });
+            }
+        }
+        let instance = wasm_frames.first().and_then(|f| f.handle.instance(&mut *store).ok());
+        let info = controller.info.clone();
+        let mut frames = Vec::new();
+        for (index, wasm) in wasm_frames.iter().enumerate() {
+            let dwarf_frames = match (&info, wasm.pc) {
+                (Some(info), Some(pc)) => info.frames_at(pc),
+                _ => Vec::new(),
+            };
+            if dwarf_frames.is_empty() {
+                let name = wasm
+                    .function
+                    .and_then(|f| controller.image.defined_function_name(f))
+                    .map(|n| format!("{:#}", rustc_demangle::demangle(n)))
+                    .unwrap_or_else(|| match wasm.function {
+                        Some(f) => format!("<wasm function {}>", f + controller.image.imported_functions),
+                        None => "<host>".into(),
+                    });
+                frames.push(SourceFrame {
+                    wasm: index,
+                    dwarf: None,
+                    info: StackFrameInfo {
+                        id: 0,
+                        name,
+                        path: None,
+                        line: 0,
+                        column: 0,
+                        source_exists: false,
+                        module_pc: wasm.pc.unwrap_or(0),
+                    },
+                });
+                continue;
+            }
+            for dwarf in dwarf_frames {
+                let (path, line, column) = match &dwarf.location {
+                    Some(l) => (Some(l.path.clone()), l.line, l.column),
+                    None => (None, 0, 0),
+                };
+                let source_exists = path.as_deref().is_some_and(|p| std::path::Path::new(p).exists());
+                frames.push(SourceFrame {
+                    wasm: index,
+                    info: StackFrameInfo {
+                        id: 0,
+                        name: dwarf.name.clone(),
+                        path,
+                        line,
+                        column,
+                        source_exists,
+                        module_pc: wasm.pc.unwrap_or(0),
+                    },
+                    dwarf: Some(dwarf),
+                });
+            }
+        }
+        for (i, frame) in frames.iter_mut().enumerate() {
+            frame.info.id = i as u32 + 1;
+        }
+        Inspector { info, wasm_frames, frames, instance, targets: Vec::new(), base }
+    }
+
+    pub(crate) fn stack_trace(&self) -> Vec<StackFrameInfo> {
+        self.frames.iter().map(|f| f.info.clone()).collect()
+    }
+
+    /// The first reference number the next stop may use.
+    pub(crate) fn next_reference(&self) -> u64 {
+        self.base + self.targets.len() as u64
+    }
+
+    fn register(&mut self, target: Target) -> u64 {
+        self.targets.push(target);
+        self.base + self.targets.len() as u64 - 1
+    }
+
+    fn frame(&self, frame_id: u32) -> Result<&SourceFrame> {
+        self.frames
+            .get((frame_id as usize).wrapping_sub(1))
+            .ok_or_else(|| anyhow!("no frame with id {frame_id} at this stop"))
+    }
+
+    pub(crate) fn step_plan(&self, kind: StepKind) -> StepPlan {
+        let line = match (&self.info, self.wasm_frames.first().and_then(|f| f.pc)) {
+            (Some(info), Some(pc)) => info.line_at(pc),
+            _ => None,
+        };
+        StepPlan { kind, depth: self.wasm_frames.len(), line }
+    }
+
+    pub(crate) fn scopes(&mut self, store: &mut StoreContextMut<'_, HostState>, frame_id: u32) -> Result<Vec<ScopeInfo>> {
+        let index = frame_id as usize - 1;
+        let frame = self.frame(frame_id)?;
+        let wasm = frame.wasm;
+        let mut scopes = Vec::new();
+        if let (Some(info), Some(dwarf), Some(pc)) = (&self.info, &frame.dwarf, self.wasm_frames[wasm].pc) {
+            let named = info.variables(dwarf, pc).len() as u64;
+            let reference = self.register(Target::Locals(index));
+            scopes.push(ScopeInfo { name: "Locals".into(), reference, named_variables: named });
+        }
+        let named = self.wasm_frames[wasm].handle.num_locals(&mut *store).unwrap_or(0) as u64;
+        let reference = self.register(Target::WasmLocals(wasm));
+        scopes.push(ScopeInfo { name: "Wasm Locals".into(), reference, named_variables: named });
+        Ok(scopes)
+    }
+
+    pub(crate) fn variables(
+        &mut self,
+        store: &mut StoreContextMut<'_, HostState>,
+        reference: u64,
+        start: u64,
+        count: Option<u64>,
+    ) -> Result<Vec<VariableEntry>> {
+        let index = reference
+            .checked_sub(self.base)
+            .map(|i| i as usize)
+            .filter(|i| *i < self.targets.len())
+            .ok_or_else(|| anyhow!("variables reference {reference} is not valid at this stop"))?;
+        match &self.targets[index] {
+            Target::Locals(frame) => self.locals(store, *frame),
+            Target::WasmLocals(wasm) => self.wasm_locals(store, *wasm),
+            Target::Value(expand) => {
+                let expand = expand.clone();
+                let info = self.info.clone().context("no debug info")?;
+                let memory = self.memory(store);
+                let mem = LinearMemory(match memory {
+                    Some(m) => m.data(&*store),
+                    None => &[],
+                });
+                let children = Renderer { info: &info, mem: &mem }.children(&expand, start, count);
+                Ok(children.into_iter().map(|c| self.entry(c.name, c.view)).collect())
+            }
+        }
+    }
+
+    fn memory(&self, store: &mut StoreContextMut<'_, HostState>) -> Option<wasmtime::Memory> {
+        self.instance?.debug_memory(store.as_context_mut(), 0)
+    }
+
+    fn entry(&mut self, name: String, view: ValueView) -> VariableEntry {
+        let indexed = view.indexed_children();
+        let named = view.named_children();
+        let reference = match view.expand {
+            Some(expand) => self.register(Target::Value(expand)),
+            None => 0,
+        };
+        VariableEntry { name, value: view.value, type_name: view.type_name, reference, indexed, named, address: view.address }
+    }
+
+    fn locals(&mut self, store: &mut StoreContextMut<'_, HostState>, frame: usize) -> Result<Vec<VariableEntry>> {
+        let info = self.info.clone().context("no debug info")?;
+        let source = &self.frames[frame];
+        let dwarf = source.dwarf.clone().context("no debug info for this frame")?;
+        let wasm = &self.wasm_frames[source.wasm];
+        let pc = wasm.pc.context("not a wasm frame")?;
+        let values = FrameValues::read(store, &wasm.handle, self.instance)?;
+        let memory = self.memory(store);
+        let mem = LinearMemory(match memory {
+            Some(m) => m.data(&*store),
+            None => &[],
+        });
+        let ctx = EvalCtx { values: &values, mem };
+        let frame_base = info.frame_base(&dwarf, &ctx);
+        let renderer = Renderer { info: &info, mem: &mem };
+        let mut entries = Vec::new();
+        for var in info.variables(&dwarf, pc) {
+            let view = match info.locate(&var, pc, frame_base, &ctx) {
+                Ok(pieces) => renderer.view(var.ty, &ValueLoc::from_pieces(&pieces, &mem)),
+                Err(e) => ValueView {
+                    value: format!("<{e}>"),
+                    type_name: String::new(),
+                    expand: None,
+                    address: None,
+                },
+            };
+            entries.push(self.entry(var.name, view));
+        }
+        Ok(entries)
+    }
+
+    fn wasm_locals(&mut self, store: &mut StoreContextMut<'_, HostState>, wasm: usize) -> Result<Vec<VariableEntry>> {
+        let handle = &self.wasm_frames[wasm].handle;
+        let count = handle.num_locals(&mut *store)?;
+        let mut entries = Vec::new();
+        for i in 0..count {
+            let (value, type_name) = match handle.local(&mut *store, i)? {
+                Val::I32(v) => (v.to_string(), "i32"),
+                Val::I64(v) => (v.to_string(), "i64"),
+                Val::F32(bits) => (format!("{:?}", f32::from_bits(bits)), "f32"),
+                Val::F64(bits) => (format!("{:?}", f64::from_bits(bits)), "f64"),
+                Val::V128(v) => (format!("{:#034x}", v.as_u128()), "v128"),
+                _ => ("<reference>".to_string(), "ref"),
+            };
+            entries.push(VariableEntry {
+                name: format!("local{i}"),
+                value,
+                type_name: type_name.into(),
+                reference: 0,
+                indexed: None,
+                named: None,
+                address: None,
+            });
+        }
+        Ok(entries)
+    }
+
+    pub(crate) fn read_memory(
+        &self,
+        store: &mut StoreContextMut<'_, HostState>,
+        address: u64,
+        count: usize,
+    ) -> Result<Vec<u8>> {
+        let Some(memory) = self.memory(store) else { bail!("the module has no memory") };
+        let data = memory.data(&*store);
+        let start = usize::try_from(address).unwrap_or(usize::MAX).min(data.len());
+        let end = start.saturating_add(count).min(data.len());
+        Ok(data[start..end].to_vec())
+    }
+}
+
+/// A frame's wasm locals and operand stack, and the instance's globals, read once.
+struct FrameValues {
+    locals: Vec<u64>,
+    operands: Vec<u64>,
+    globals: Vec<u64>,
+}
+
+impl FrameValues {
+    fn read(store: &mut StoreContextMut<'_, HostState>, frame: &FrameHandle, instance: Option<Instance>) -> Result<Self> {
+        let mut locals = Vec::new();
+        for i in 0..frame.num_locals(&mut *store)? {
+            locals.push(raw_bits(&frame.local(&mut *store, i)?));
+        }
+        let mut operands = Vec::new();
+        for i in 0..frame.num_stacks(&mut *store)? {
+            operands.push(raw_bits(&frame.stack(&mut *store, i)?));
+        }
+        let mut globals = Vec::new();
+        if let Some(instance) = instance {
+            // Globals are few (the shadow stack pointer first): read until the index runs out.
+            for i in 0..4096 {
+                let Some(global) = instance.debug_global(store.as_context_mut(), i) else { break };
+                globals.push(raw_bits(&global.get(store.as_context_mut())));
+            }
+        }
+        Ok(FrameValues { locals, operands, globals })
+    }
+}
+
+fn raw_bits(val: &Val) -> u64 {
+    match val {
+        Val::I32(v) => *v as u32 as u64,
+        Val::I64(v) => *v as u64,
+        Val::F32(bits) => *bits as u64,
+        Val::F64(bits) => *bits,
+        Val::V128(v) => v.as_u128() as u64,
+        _ => 0,
+    }
+}
+
+struct EvalCtx<'a> {
+    values: &'a FrameValues,
+    mem: LinearMemory<'a>,
+}
+
+impl EvalContext for EvalCtx<'_> {
+    fn local(&self, index: u32) -> Option<u64> {
+        self.values.locals.get(index as usize).copied()
+    }
+
+    fn global(&self, index: u32) -> Option<u64> {
+        self.values.globals.get(index as usize).copied()
+    }
+
+    fn operand(&self, index: u32) -> Option<u64> {
+        self.values.operands.get(index as usize).copied()
+    }
+
+    fn read_memory(&self, addr: u64, len: usize) -> Option<Vec<u8>> {
+        self.mem.read(addr, len)
+    }
+}

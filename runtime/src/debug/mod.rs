@@ -1,0 +1,22 @@
+//! The debug controller: a debuggee running on its own thread under wasmtime's guest-debug
+//! API, and a [`DebugSession`] handle that drives it over channels.
+//!
+//! The handler that wasmtime calls on breakpoints, traps and epoch yields runs with the wasm
+//! stack live; when it decides to stop, it reports [`SessionEvent::Stopped`] and serves
+//! inspection commands until told to resume. Nothing here knows about any debug protocol.
+
+pub mod breakpoints;
+mod command;
+mod debuggee;
+mod handler;
+mod inspect;
+mod model;
+mod panic_message;
+mod session;
+mod stepping;
+
+pub use model::{
+    BreakpointStatus, LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, StopReason, VariableEntry,
+};
+pub use breakpoints::{BreakpointTable, ModuleDebugInfo};
+pub use session::DebugSession;

@@ -1,0 +1,10 @@
+//! The wasmtime side shared by running and debugging: engine configuration, the program's
+//! WASI preview 1 context, and captured standard output and error.
+
+mod engine;
+mod program;
+mod stdio;
+
+pub use engine::{EngineMode, new_engine};
+pub use program::{HostState, ProgramConfig, Stdio, exit_code_of, instantiate_program};
+pub use stdio::{OutputCallback, OutputSink, StdStream};

@@ -1,0 +1,104 @@
+//! A WASI preview 1 program (`_start`): its configuration and instantiation.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use wasmtime::{Engine, Instance, Linker, Module, Store};
+use wasmtime_wasi::p1::WasiP1Ctx;
+use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
+
+use super::stdio::OutputSink;
+
+/// What a program runs with: the launch request's or the command line's settings.
+#[derive(Debug, Clone, Default)]
+pub struct ProgramConfig {
+    pub program: PathBuf,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    /// Host directory the guest sees as `.`; defaults to the current directory.
+    pub cwd: Option<PathBuf>,
+    /// Extra directories: (host path, guest path).
+    pub preopens: Vec<(PathBuf, String)>,
+}
+
+impl ProgramConfig {
+    /// `argv[0]` is the program's file name, as a shell would pass it.
+    fn argv(&self) -> Vec<String> {
+        let name = self
+            .program
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "program.wasm".into());
+        std::iter::once(name).chain(self.args.iter().cloned()).collect()
+    }
+}
+
+/// The store's data.
+pub struct HostState {
+    pub wasi: WasiP1Ctx,
+}
+
+/// Where a program's stdout and stderr go.
+pub enum Stdio {
+    Inherit,
+    Capture(OutputSink, OutputSink),
+}
+
+/// Builds the WASI context, links it and instantiates `module` in a new store.
+pub async fn instantiate_program(
+    engine: &Engine,
+    module: &Module,
+    config: &ProgramConfig,
+    stdio: Stdio,
+    prepare: impl FnOnce(&mut Store<HostState>) -> Result<()>,
+) -> Result<(Store<HostState>, Instance)> {
+    let mut builder = WasiCtxBuilder::new();
+    builder.args(&config.argv()).envs(&config.env).inherit_stdin();
+    match stdio {
+        Stdio::Inherit => {
+            builder.inherit_stdout().inherit_stderr();
+        }
+        Stdio::Capture(out, err) => {
+            builder.stdout(out).stderr(err);
+        }
+    }
+    let cwd = match &config.cwd {
+        Some(dir) => dir.clone(),
+        None => std::env::current_dir().context("cannot read the current directory")?,
+    };
+    builder
+        .preopened_dir(&cwd, ".", FsPerms::ReadWrite)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("cannot open the working directory `{}`", cwd.display()))?;
+    for (host, guest) in &config.preopens {
+        builder
+            .preopened_dir(host, guest, FsPerms::ReadWrite)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("cannot open directory `{}`", host.display()))?;
+    }
+    let mut linker: Linker<HostState> = Linker::new(engine);
+    wasmtime_wasi::p1::add_to_linker_async(&mut linker, |s: &mut HostState| &mut s.wasi)?;
+    let mut store = Store::new(engine, HostState { wasi: builder.build_p1() });
+    prepare(&mut store)?;
+    let instance = linker
+        .instantiate_async(&mut store, module)
+        .await
+        .map_err(anyhow::Error::from)
+        .context("cannot instantiate the module (does it import something other than WASI preview 1?)")?;
+    if instance.get_func(&mut store, "_start").is_none() {
+        bail!("the module has no `_start` export: it is not a WASI command program");
+    }
+    Ok((store, instance))
+}
+
+/// How a finished `_start` call maps to an exit code: `proc_exit(n)` is `n`, a return is 0,
+/// a trap is an error.
+pub fn exit_code_of(result: wasmtime::Result<()>) -> Result<i32> {
+    match result {
+        Ok(()) => Ok(0),
+        Err(e) => match e.downcast_ref::<I32Exit>() {
+            Some(exit) => Ok(exit.0),
+            None => Err(e.into()),
+        },
+    }
+}

@@ -1,0 +1,24 @@
+//! Running a program without debugging (`wasmscope run`): the same loading and WASI host as
+//! the debugger, on an engine without guest-debug instrumentation.
+
+use anyhow::{Context, Result};
+use wasmtime::Module;
+
+use crate::ModuleImage;
+use crate::host::{EngineMode, ProgramConfig, Stdio, exit_code_of, instantiate_program, new_engine};
+
+/// Exit code of a program that ends in a trap, as a POSIX shell reports `abort()`.
+pub const TRAP_EXIT_CODE: i32 = 134;
+
+/// Runs `config.program` to completion with inherited stdio; returns its exit code.
+/// A trap is an error whose message names it.
+pub async fn run_program(config: &ProgramConfig) -> Result<i32> {
+    let image = ModuleImage::read(&config.program)?;
+    let engine = new_engine(EngineMode::Run)?;
+    let module = Module::new(&engine, &image.bytes)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("cannot compile `{}`", config.program.display()))?;
+    let (mut store, instance) = instantiate_program(&engine, &module, config, Stdio::Inherit, |_| Ok(())).await?;
+    let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
+    exit_code_of(start.call_async(&mut store, ()).await)
+}

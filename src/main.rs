@@ -1,0 +1,86 @@
+//! `wasmscope`: editor tooling for WebAssembly actors, as one binary.
+
+mod demo;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "wasmscope", version, about = "See inside WebAssembly actors: debugger, runtime, language tooling")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the Debug Adapter Protocol on stdin/stdout (what editors start).
+    Dap,
+    /// Run a WASI program (no debugging): `wasmscope run program.wasm [args…]`.
+    Run {
+        /// Environment variables for the program, `NAME=VALUE`.
+        #[arg(long = "env", value_name = "NAME=VALUE")]
+        env: Vec<String>,
+        /// Directory the program sees as `.` (default: the current directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// The `.wasm` program.
+        program: PathBuf,
+        /// Arguments passed to the program.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Build the bundled example and debug it through the DAP server, printing each stop.
+    Demo,
+}
+
+fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("wasmscope: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match cli.command {
+        Command::Dap => {
+            runtime.block_on(wasmscope_dap::serve_stdio())?;
+            // A debuggee stuck in a host call must not keep the adapter alive.
+            std::process::exit(0);
+        }
+        Command::Run { env, dir, program, args } => {
+            let env = env
+                .iter()
+                .map(|pair| match pair.split_once('=') {
+                    Some((k, v)) => Ok((k.to_string(), v.to_string())),
+                    None => anyhow::bail!("--env takes NAME=VALUE, got `{pair}`"),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let config = wasmscope_runtime::host::ProgramConfig { program, args, env, cwd: dir, preopens: Vec::new() };
+            match runtime.block_on(wasmscope_runtime::run::run_program(&config)) {
+                Ok(code) => Ok(ExitCode::from(code as u8)),
+                Err(e) => {
+                    eprintln!("Error: {e:#}");
+                    Ok(ExitCode::from(wasmscope_runtime::run::TRAP_EXIT_CODE as u8))
+                }
+            }
+        }
+        Command::Demo => demo::run(),
+    }
+}
+
+/// Logs go to stderr (stdout carries the protocol); `WASMSCOPE_LOG=debug` shows more.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WASMSCOPE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+}
