@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, Result, bail};
 use wasmparser::{Encoding, KnownCustom, Name, Parser, Payload};
@@ -30,6 +30,8 @@ pub struct ModuleImage {
     pub imported_functions: u32,
     custom_sections: HashMap<String, Range<usize>>,
     function_names: HashMap<u32, String>,
+    /// Offsets of every instruction in the Code section, read on first use.
+    instruction_offsets: OnceLock<Vec<u32>>,
 }
 
 impl ModuleImage {
@@ -55,6 +57,7 @@ impl ModuleImage {
             imported_functions: 0,
             custom_sections: HashMap::new(),
             function_names: HashMap::new(),
+            instruction_offsets: OnceLock::new(),
         };
         for payload in Parser::new(0).parse_all(&bytes) {
             let payload = payload.with_context(|| format!("`{}` is not a valid WebAssembly binary", path.display()))?;
@@ -105,6 +108,32 @@ impl ModuleImage {
     /// Whether the binary carries DWARF line or info sections.
     pub fn has_dwarf(&self) -> bool {
         self.custom_sections.contains_key(".debug_info") || self.custom_sections.contains_key(".debug_line")
+    }
+
+    /// The first instruction boundary at or after `pc`. wasmtime slips a breakpoint that is
+    /// not on an instruction (a function's DWARF `low_pc` points at its locals) to the next
+    /// one and reports hits there, so breakpoints are keyed by the slipped PC.
+    pub fn instruction_at_or_after(&self, pc: u32) -> u32 {
+        let offsets = self.instruction_offsets.get_or_init(|| self.scan_instructions());
+        match offsets.binary_search(&pc) {
+            Ok(_) => pc,
+            Err(i) => offsets.get(i).copied().unwrap_or(pc),
+        }
+    }
+
+    fn scan_instructions(&self) -> Vec<u32> {
+        let mut offsets = Vec::new();
+        for payload in Parser::new(0).parse_all(&self.bytes) {
+            let Ok(Payload::CodeSectionEntry(body)) = payload else { continue };
+            let Ok(mut reader) = body.get_operators_reader() else { continue };
+            while !reader.eof() {
+                match reader.read_with_offset() {
+                    Ok((_, offset)) => offsets.push(offset as u32),
+                    Err(_) => break,
+                }
+            }
+        }
+        offsets
     }
 
     /// The name-section name of a function given its index among *defined* functions.

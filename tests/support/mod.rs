@@ -44,10 +44,17 @@ pub fn debuggee_wasm() -> PathBuf {
     static WASM: OnceLock<PathBuf> = OnceLock::new();
     // If the build panics the cell stays empty, so every test that needs the
     // module fails with cargo's error rather than with a poisoned lock.
-    WASM.get_or_init(build_debuggee).clone()
+    WASM.get_or_init(|| build_debuggee(false)).clone()
 }
 
-fn build_debuggee() -> PathBuf {
+/// The same program built with the fixture's release profile, which strips all DWARF: a
+/// module without debug info.
+pub fn debuggee_wasm_without_dwarf() -> PathBuf {
+    static WASM: OnceLock<PathBuf> = OnceLock::new();
+    WASM.get_or_init(|| build_debuggee(true)).clone()
+}
+
+fn build_debuggee(release: bool) -> PathBuf {
     let dir = fixture_dir();
     let target_dir = dir.join("target");
     // `CARGO` is the cargo running the tests; fall back to PATH when the tests
@@ -64,6 +71,7 @@ fn build_debuggee() -> PathBuf {
         // from the path returned below.
         .arg("--target-dir")
         .arg(&target_dir)
+        .args(release.then_some("--release"))
         .env_remove("CARGO_TARGET_DIR")
         .stdin(Stdio::null())
         .output()
@@ -76,7 +84,8 @@ fn build_debuggee() -> PathBuf {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let wasm = target_dir.join("wasm32-wasip1/debug/debuggee.wasm");
+    let profile = if release { "release" } else { "debug" };
+    let wasm = target_dir.join(format!("wasm32-wasip1/{profile}/debuggee.wasm"));
     assert!(
         wasm.is_file(),
         "cargo succeeded but {} does not exist",

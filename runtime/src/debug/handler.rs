@@ -324,6 +324,7 @@ impl Controller {
     pub(crate) fn arm_entry(&self, mut store: StoreContextMut<'_, HostState>) {
         match self.info.as_ref().and_then(|info| info.entry_function_pc()) {
             Some(pc) => {
+                let pc = self.image.instruction_at_or_after(pc);
                 self.state().entry_pc = Some(pc);
                 self.edit(&mut store, |edit, module| edit.add_breakpoint(module, ModulePC::new(pc)));
             }
@@ -335,7 +336,11 @@ impl Controller {
     }
 
     /// Makes the armed set exactly `armed`.
-    fn arm(&self, mut store: StoreContextMut<'_, HostState>, armed: BTreeMap<u32, Vec<u32>>) {
+    fn arm(&self, mut store: StoreContextMut<'_, HostState>, requested: BTreeMap<u32, Vec<u32>>) {
+        let mut armed: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (pc, ids) in requested {
+            armed.entry(self.image.instruction_at_or_after(pc)).or_default().extend(ids);
+        }
         let old = std::mem::take(&mut self.state().armed);
         self.edit(&mut store, |edit, module| {
             for pc in old.keys().filter(|pc| !armed.contains_key(pc)) {

@@ -96,6 +96,7 @@ impl TypeCache {
         let name = || {
             self.qualified_name(info, ty)
                 .or_else(|| die_name(&info.dwarf, unit, &entry))
+                .map(|n| tidy_type_name(&n))
         };
         let size = udata(&entry, gimli::DW_AT_byte_size);
         let target = type_attr(&entry, ty.unit);
@@ -180,6 +181,12 @@ impl TypeCache {
             template_params,
         })
     }
+}
+
+/// Drops the default allocator parameter Rust's DWARF spells out: `Vec<i32>`, not
+/// `Vec<i32, alloc::alloc::Global>`.
+fn tidy_type_name(name: &str) -> String {
+    name.replace(", alloc::alloc::Global", "")
 }
 
 fn udata(entry: &gimli::DebuggingInformationEntry<R>, at: gimli::DwAt) -> Option<u64> {
