@@ -23,3 +23,21 @@ pub(crate) enum Command {
     ReadMemory { address: u64, count: usize, reply: Reply<Vec<u8>> },
     Terminate,
 }
+
+impl Command {
+    /// For logs.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Command::Start => "start",
+            Command::ArmBreakpoints(_) => "arm breakpoints",
+            Command::StopOnTrap(_) => "stop on trap",
+            Command::Continue => "continue",
+            Command::Step(_) => "step",
+            Command::StackTrace(_) => "stack trace",
+            Command::Scopes { .. } => "scopes",
+            Command::Variables { .. } => "variables",
+            Command::ReadMemory { .. } => "read memory",
+            Command::Terminate => "terminate",
+        }
+    }
+}

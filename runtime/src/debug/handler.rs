@@ -127,6 +127,7 @@ impl Controller {
                 }
             }
             Event::Epoch => {
+                tracing::debug!("epoch yield");
                 self.drain_while_running(&mut store).await;
                 if self.shared.pause.swap(false, Ordering::SeqCst) && !self.shared.terminate.load(Ordering::SeqCst) {
                     self.state().step = None;
@@ -144,6 +145,7 @@ impl Controller {
         let (_, pc) = top.wasm_function_index_and_pc(&mut *store).ok()??;
         let pc = pc.raw();
         let mut state = self.state();
+        tracing::trace!("breakpoint event at {pc:#x}; armed: {:x?}", state.armed.keys());
         if let Some(ids) = state.armed.get(&pc).cloned() {
             let was_stepping = state.step.take().is_some();
             let entry = state.entry_pc.take();
@@ -261,6 +263,7 @@ impl Controller {
     }
 
     fn running_command(&self, store: StoreContextMut<'_, HostState>, command: Command) {
+        tracing::debug!("command while running: {}", command.name());
         let not_stopped = || anyhow::anyhow!("the program is running: pause it first");
         match command {
             Command::ArmBreakpoints(armed) => self.arm(store, armed),
@@ -351,6 +354,7 @@ impl Controller {
             }
             Ok(())
         });
+        tracing::debug!("armed breakpoints at {:x?}", armed.keys());
         self.state().armed = armed;
     }
 

@@ -38,7 +38,7 @@ struct Sequence {
 pub(crate) struct LineTable {
     files: Vec<String>,
     sequences: Vec<Sequence>,
-    /// Per file: line → addresses of its statement rows (ascending).
+    /// Per file: line → the addresses where a run of that line's rows starts (ascending).
     by_file: HashMap<u32, BTreeMap<u32, Vec<u64>>>,
 }
 
@@ -106,9 +106,17 @@ impl LineTable {
             kept.push(seq);
         }
         table.sequences = kept;
+        // A line's code can come in several runs (a loop's header and latch, code around a
+        // call); a breakpoint goes at the start of every run so that each pass through the
+        // line stops once, whichever way control entered it.
         for seq in &table.sequences {
-            for row in seq.rows.iter().filter(|r| r.is_stmt && r.line != 0) {
-                table.by_file.entry(row.file).or_default().entry(row.line).or_default().push(row.addr);
+            let mut previous: Option<&LineRow> = None;
+            for row in &seq.rows {
+                let starts_run = previous.is_none_or(|p| p.line != row.line || p.file != row.file);
+                if starts_run && row.is_stmt && row.line != 0 {
+                    table.by_file.entry(row.file).or_default().entry(row.line).or_default().push(row.addr);
+                }
+                previous = Some(row);
             }
         }
         for lines in table.by_file.values_mut() {
@@ -153,9 +161,9 @@ impl LineTable {
         path_match::best_match(self.files.iter().map(String::as_str), path).map(|i| i as u32)
     }
 
-    /// The line at or after `line` that has statements in `path`, with the lowest statement
-    /// address of that line in each function (`function_of` maps an address to its function),
-    /// moved past the function's prologue when it is the function's entry.
+    /// The line at or after `line` that has statements in `path`, with the start of each run
+    /// of that line's code; an address that is its function's entry (`function_of` maps an
+    /// address to its function's start) moves past the prologue.
     pub(crate) fn breakpoint_addresses(
         &self,
         path: &str,
@@ -165,16 +173,14 @@ impl LineTable {
         let file = self.file_id(path)?;
         let lines = self.by_file.get(&file)?;
         let (&actual, addrs) = lines.range(line..).next()?;
-        let mut per_function: BTreeMap<u64, u64> = BTreeMap::new();
-        for &addr in addrs {
-            let func = function_of(addr).unwrap_or(addr);
-            per_function.entry(func).or_insert(addr);
-        }
-        let mut result: Vec<u64> = per_function
-            .into_iter()
-            .map(|(func, addr)| if addr == func { self.after_prologue(addr, actual).unwrap_or(addr) } else { addr })
+        let mut result: Vec<u64> = addrs
+            .iter()
+            .map(|&addr| {
+                if function_of(addr) == Some(addr) { self.after_prologue(addr, actual).unwrap_or(addr) } else { addr }
+            })
             .collect();
         result.sort_unstable();
+        result.dedup();
         Some((actual, result))
     }
 
