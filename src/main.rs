@@ -9,7 +9,11 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "wasmscope", version, about = "See inside WebAssembly actors: debugger, runtime, language tooling")]
+#[command(
+    name = "wasmscope",
+    version,
+    about = "See inside WebAssembly actors: debugger, runtime, language tooling"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,14 +54,21 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     match cli.command {
         Command::Dap => {
             runtime.block_on(wasmscope_dap::serve_stdio())?;
             // A debuggee stuck in a host call must not keep the adapter alive.
             std::process::exit(0);
         }
-        Command::Run { env, dir, program, args } => {
+        Command::Run {
+            env,
+            dir,
+            program,
+            args,
+        } => {
             let env = env
                 .iter()
                 .map(|pair| match pair.split_once('=') {
@@ -65,14 +76,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     None => anyhow::bail!("--env takes NAME=VALUE, got `{pair}`"),
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let config = wasmscope_runtime::host::ProgramConfig { program, args, env, cwd: dir, preopens: Vec::new() };
-            match runtime.block_on(wasmscope_runtime::run::run_program(&config)) {
-                Ok(code) => Ok(ExitCode::from(code as u8)),
-                Err(e) => {
-                    eprintln!("Error: {e:#}");
-                    Ok(ExitCode::from(wasmscope_runtime::run::TRAP_EXIT_CODE as u8))
-                }
-            }
+            let config = wasmscope_runtime::host::ProgramConfig {
+                program,
+                args,
+                env,
+                cwd: dir,
+                preopens: Vec::new(),
+            };
+            let code = runtime.block_on(wasmscope_runtime::run::run_program(&config))?;
+            Ok(ExitCode::from(code as u8))
         }
         Command::Demo => demo::run(),
     }
@@ -82,5 +94,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("WASMSCOPE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
 }

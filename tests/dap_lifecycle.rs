@@ -50,14 +50,23 @@ fn pause_stops_an_endless_loop_and_continue_resumes_it() {
     client.launch(&["loop"], json!({}));
     client.request_ok("configurationDone", json!({}));
     // Let it spin.
-    assert!(client.try_wait_event("exited", std::time::Duration::from_millis(300)).is_none());
+    assert!(
+        client
+            .try_wait_event("exited", std::time::Duration::from_millis(300))
+            .is_none()
+    );
     client.request_ok("pause", json!({ "threadId": 1 }));
     let stopped = client.wait_event("stopped");
     assert_eq!(stopped["body"]["reason"], "pause");
     // It may stop inside `black_box` (core's source, marked subtle): the first frame with
     // local source is the loop.
     let trace = client.request_ok("stackTrace", json!({ "threadId": 1 }));
-    let user = trace["stackFrames"].as_array().unwrap().iter().find(|f| f.get("presentationHint").is_none()).unwrap();
+    let user = trace["stackFrames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f.get("presentationHint").is_none())
+        .unwrap();
     assert_eq!(user["name"], "debuggee::endless_loop");
 
     // A breakpoint set while paused is hit after continuing.
@@ -82,7 +91,11 @@ fn breakpoints_set_while_running_are_hit() {
     let mut client = DapClient::new();
     client.launch(&["loop"], json!({}));
     client.request_ok("configurationDone", json!({}));
-    assert!(client.try_wait_event("stopped", std::time::Duration::from_millis(200)).is_none());
+    assert!(
+        client
+            .try_wait_event("stopped", std::time::Duration::from_millis(200))
+            .is_none()
+    );
     client.set_breakpoints(&["loop_body"]);
     let stopped = client.wait_event("stopped");
     assert_eq!(stopped["body"]["reason"], "breakpoint");
@@ -95,7 +108,11 @@ fn disconnect_while_running_ends_program_and_adapter() {
     let mut client = DapClient::new();
     client.launch(&["loop"], json!({}));
     client.request_ok("configurationDone", json!({}));
-    assert!(client.try_wait_event("exited", std::time::Duration::from_millis(200)).is_none());
+    assert!(
+        client
+            .try_wait_event("exited", std::time::Duration::from_millis(200))
+            .is_none()
+    );
     let response = client.request("disconnect", json!({ "terminateDebuggee": true }));
     assert_eq!(response["success"], true);
     assert_eq!(client.wait_exit(), Some(0));

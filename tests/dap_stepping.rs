@@ -14,7 +14,12 @@ fn user_stack(client: &mut DapClient) -> Vec<(String, u64)> {
         .unwrap()
         .iter()
         .filter(|f| f.get("presentationHint").is_none())
-        .map(|f| (f["name"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -33,9 +38,20 @@ fn local(client: &mut DapClient, frame_index: usize, name: &str) -> String {
     let trace = client.request_ok("stackTrace", json!({ "threadId": 1 }));
     let frame = &trace["stackFrames"][frame_index];
     let scopes = client.request_ok("scopes", json!({ "frameId": frame["id"] }));
-    let vars = client.request_ok("variables", json!({ "variablesReference": scopes["scopes"][0]["variablesReference"] }));
-    let var = vars["variables"].as_array().unwrap().iter().find(|v| v["name"] == name).cloned();
-    var.unwrap_or_else(|| panic!("no `{name}` in frame {frame_index}: {vars}"))["value"].as_str().unwrap().to_string()
+    let vars = client.request_ok(
+        "variables",
+        json!({ "variablesReference": scopes["scopes"][0]["variablesReference"] }),
+    );
+    let var = vars["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == name)
+        .cloned();
+    var.unwrap_or_else(|| panic!("no `{name}` in frame {frame_index}: {vars}"))["value"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 fn at(name: &str, marker: &str) -> (String, u64) {
@@ -58,12 +74,24 @@ fn breakpoints_in_caller_and_callee_with_exact_stacks() {
     let stopped = client.wait_event("stopped");
     assert_eq!(stopped["body"]["reason"], "breakpoint");
     assert_eq!(stopped["body"]["hitBreakpointIds"], json!([bps[0]["id"]]));
-    assert_eq!(user_stack(&mut client)[..2], [at("debuggee::steps", "call_add"), ("debuggee::main".into(), 20)]);
+    assert_eq!(
+        user_stack(&mut client)[..2],
+        [
+            at("debuggee::steps", "call_add"),
+            ("debuggee::main".into(), 20)
+        ]
+    );
 
     client.request_ok("continue", json!({ "threadId": 1 }));
     let stopped = client.wait_event("stopped");
     assert_eq!(stopped["body"]["hitBreakpointIds"], json!([bps[1]["id"]]));
-    assert_eq!(user_stack(&mut client)[..2], [at("debuggee::add", "add_body"), at("debuggee::steps", "call_add")]);
+    assert_eq!(
+        user_stack(&mut client)[..2],
+        [
+            at("debuggee::add", "add_body"),
+            at("debuggee::steps", "call_add")
+        ]
+    );
     assert_eq!(local(&mut client, 0, "a"), "2");
     assert_eq!(local(&mut client, 0, "b"), "3");
 
@@ -82,10 +110,16 @@ fn step_over_into_and_out() {
     client.wait_event("stopped");
 
     // Over the call: the next line of the same function.
-    assert_eq!(step(&mut client, "next"), at("debuggee::steps", "after_add"));
+    assert_eq!(
+        step(&mut client, "next"),
+        at("debuggee::steps", "after_add")
+    );
     assert_eq!(local(&mut client, 0, "sum"), "5");
     // Into `factorial` from the `call_fact` line.
-    assert_eq!(step(&mut client, "next"), at("debuggee::steps", "call_fact"));
+    assert_eq!(
+        step(&mut client, "next"),
+        at("debuggee::steps", "call_fact")
+    );
     let into = step(&mut client, "stepIn");
     assert_eq!(into.0, "debuggee::factorial");
     assert_eq!(local(&mut client, 0, "n"), "5");
@@ -106,8 +140,14 @@ fn step_in_and_out_of_a_callee_and_next_inside_it() {
     client.wait_event("stopped");
 
     assert_eq!(step(&mut client, "stepIn"), at("debuggee::add", "add_body"));
-    assert_eq!(step(&mut client, "next"), ("debuggee::add".to_string(), line_of("add_body") as u64 + 1));
-    assert_eq!(step(&mut client, "stepOut"), at("debuggee::steps", "after_add"));
+    assert_eq!(
+        step(&mut client, "next"),
+        ("debuggee::add".to_string(), line_of("add_body") as u64 + 1)
+    );
+    assert_eq!(
+        step(&mut client, "stepOut"),
+        at("debuggee::steps", "after_add")
+    );
     client.request_ok("disconnect", json!({ "terminateDebuggee": true }));
 }
 
@@ -121,7 +161,10 @@ fn recursion_shows_every_activation_and_step_over_stays_in_its_frame() {
 
     let stack = user_stack(&mut client);
     let mut expected = vec![at("debuggee::factorial", "fact_base")];
-    expected.extend(std::iter::repeat_n(at("debuggee::factorial", "fact_rec"), 4));
+    expected.extend(std::iter::repeat_n(
+        at("debuggee::factorial", "fact_rec"),
+        4,
+    ));
     expected.push(at("debuggee::steps", "call_fact"));
     assert_eq!(stack[..6], expected[..]);
     // Each activation has its own `n`.
@@ -150,7 +193,10 @@ fn breakpoint_on_a_line_without_code_moves_to_the_next_line_with_code() {
     let bp = &body["breakpoints"][0];
     assert_eq!(bp["verified"], true, "{bp}");
     assert_eq!(bp["line"], blank + 1, "{bp}");
-    assert_eq!(bp["message"], format!("line {blank} has no code: moved to line {}", blank + 1));
+    assert_eq!(
+        bp["message"],
+        format!("line {blank} has no code: moved to line {}", blank + 1)
+    );
     client.request_ok("configurationDone", json!({}));
     client.wait_event("stopped");
     assert_eq!(top(&mut client).0, "debuggee::add");
@@ -165,10 +211,16 @@ fn breakpoints_set_before_launch_are_pending_then_verified() {
     let body = client.set_breakpoints(&["add_body"]);
     let pending = &body["breakpoints"][0];
     assert_eq!(pending["verified"], false);
-    assert_eq!(pending["message"], "pending: resolved when the program is loaded");
+    assert_eq!(
+        pending["message"],
+        "pending: resolved when the program is loaded"
+    );
     let id = pending["id"].clone();
 
-    let launch = client.request("launch", json!({ "program": debuggee_wasm(), "args": ["steps"] }));
+    let launch = client.request(
+        "launch",
+        json!({ "program": debuggee_wasm(), "args": ["steps"] }),
+    );
     assert_eq!(launch["success"], true, "{launch}");
     let event = client.wait_event("breakpoint");
     assert_eq!(event["body"]["reason"], "changed");
@@ -190,7 +242,10 @@ fn breakpoints_in_files_the_module_does_not_contain_stay_unverified() {
         json!({ "source": { "path": "/nowhere/other.rs" }, "breakpoints": [{ "line": 3 }] }),
     );
     assert_eq!(body["breakpoints"][0]["verified"], false);
-    assert_eq!(body["breakpoints"][0]["message"], "no code in this module comes from `/nowhere/other.rs`");
+    assert_eq!(
+        body["breakpoints"][0]["message"],
+        "no code in this module comes from `/nowhere/other.rs`"
+    );
     client.request_ok("configurationDone", json!({}));
     assert_eq!(client.wait_event("exited")["body"]["exitCode"], 0);
 }
@@ -200,7 +255,10 @@ fn a_module_without_dwarf_runs_and_says_why_breakpoints_cannot_bind() {
     let mut client = DapClient::new();
     client.initialize();
     client.wait_event("initialized");
-    let launch = client.request("launch", json!({ "program": debuggee_wasm_without_dwarf(), "args": ["steps"] }));
+    let launch = client.request(
+        "launch",
+        json!({ "program": debuggee_wasm_without_dwarf(), "args": ["steps"] }),
+    );
     assert_eq!(launch["success"], true, "{launch}");
     let body = client.set_breakpoints(&["add_body"]);
     let bp: &Value = &body["breakpoints"][0];

@@ -9,7 +9,11 @@ fn first_user_frame(client: &mut DapClient) -> Value {
     let trace = client.request_ok("stackTrace", json!({ "threadId": 1 }));
     let frames = trace["stackFrames"].as_array().unwrap();
     // Library frames without local sources are marked so clients skip them.
-    let frame = frames.iter().find(|f| f.get("presentationHint").is_none()).cloned().unwrap();
+    let frame = frames
+        .iter()
+        .find(|f| f.get("presentationHint").is_none())
+        .cloned()
+        .unwrap();
     for before in frames.iter().take_while(|f| f["id"] != frame["id"]) {
         assert_eq!(before["presentationHint"], "subtle", "{before}");
     }
@@ -25,9 +29,15 @@ fn a_panic_stops_with_its_message_at_the_panicking_line() {
     assert_eq!(stopped["body"]["reason"], "exception");
     assert_eq!(
         stopped["body"]["description"],
-        format!("panicked at src/main.rs:{}:9: division by zero: 10 / 0", line_of("panic_line"))
+        format!(
+            "panicked at src/main.rs:{}:9: division by zero: 10 / 0",
+            line_of("panic_line")
+        )
     );
-    assert_eq!(stopped["body"]["text"], "wasm trap: wasm `unreachable` instruction executed");
+    assert_eq!(
+        stopped["body"]["text"],
+        "wasm trap: wasm `unreachable` instruction executed"
+    );
 
     let frame = first_user_frame(&mut client);
     assert_eq!(frame["name"], "debuggee::divide");
@@ -45,7 +55,10 @@ fn a_panic_stops_with_its_message_at_the_panicking_line() {
     client.wait_event("terminated");
     let stderr = client.output("stderr");
     assert!(stderr.contains("division by zero: 10 / 0"), "{stderr}");
-    assert!(stderr.contains("wasm `unreachable` instruction executed"), "{stderr}");
+    assert!(
+        stderr.contains("wasm `unreachable` instruction executed"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -56,7 +69,10 @@ fn a_bare_unreachable_trap_stops_in_the_trapping_function() {
     let stopped = client.wait_event("stopped");
     assert_eq!(stopped["body"]["reason"], "exception");
     // No panic message: the description is the trap itself.
-    assert_eq!(stopped["body"]["description"], "wasm trap: wasm `unreachable` instruction executed");
+    assert_eq!(
+        stopped["body"]["description"],
+        "wasm trap: wasm `unreachable` instruction executed"
+    );
     let frame = first_user_frame(&mut client);
     assert_eq!(frame["name"], "debuggee::raw_trap");
     assert_eq!(frame["line"], line_of("trap_line"));
@@ -72,7 +88,10 @@ fn an_out_of_bounds_access_stops_on_its_line() {
     client.request_ok("configurationDone", json!({}));
     let stopped = client.wait_event("stopped");
     assert_eq!(stopped["body"]["reason"], "exception");
-    assert_eq!(stopped["body"]["text"], "wasm trap: out of bounds memory access");
+    assert_eq!(
+        stopped["body"]["text"],
+        "wasm trap: out of bounds memory access"
+    );
     let frame = first_user_frame(&mut client);
     assert_eq!(frame["name"], "debuggee::trap_oob");
     assert_eq!(frame["line"], line_of("trap_oob_line"));

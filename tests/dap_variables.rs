@@ -21,18 +21,32 @@ fn stopped_in_values() -> (DapClient, Vec<Value>) {
     let scopes = client.request_ok("scopes", json!({ "frameId": frame["id"] }));
     assert_eq!(scopes["scopes"][0]["name"], "Locals");
     assert_eq!(scopes["scopes"][1]["name"], "Wasm Locals");
-    let locals = client.request_ok("variables", json!({ "variablesReference": scopes["scopes"][0]["variablesReference"] }));
+    let locals = client.request_ok(
+        "variables",
+        json!({ "variablesReference": scopes["scopes"][0]["variablesReference"] }),
+    );
     let vars = locals["variables"].as_array().unwrap().clone();
     (client, vars)
 }
 
 fn find<'a>(vars: &'a [Value], name: &str) -> &'a Value {
-    vars.iter().find(|v| v["name"] == name).unwrap_or_else(|| panic!("no variable `{name}` in {vars:?}"))
+    vars.iter()
+        .find(|v| v["name"] == name)
+        .unwrap_or_else(|| panic!("no variable `{name}` in {vars:?}"))
 }
 
 /// `name = value : type` of every variable, for exact comparison.
 fn shown(vars: &[Value]) -> Vec<String> {
-    vars.iter().map(|v| format!("{} = {} : {}", v["name"].as_str().unwrap(), v["value"].as_str().unwrap(), v["type"].as_str().unwrap_or(""))).collect()
+    vars.iter()
+        .map(|v| {
+            format!(
+                "{} = {} : {}",
+                v["name"].as_str().unwrap(),
+                v["value"].as_str().unwrap(),
+                v["type"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
 }
 
 fn children(client: &mut DapClient, var: &Value, paging: Value) -> Vec<Value> {
@@ -44,7 +58,10 @@ fn children(client: &mut DapClient, var: &Value, paging: Value) -> Vec<Value> {
             args[k] = v;
         }
     }
-    client.request_ok("variables", args)["variables"].as_array().unwrap().clone()
+    client.request_ok("variables", args)["variables"]
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 #[test]
@@ -91,18 +108,33 @@ fn collections_expand_to_indexed_children_with_paging() {
     let (mut client, vars) = stopped_in_values();
     let vec = find(&vars, "vec");
     assert_eq!(vec["indexedVariables"], 3);
-    assert_eq!(shown(&children(&mut client, vec, Value::Null)), ["[0] = 1 : i32", "[1] = 2 : i32", "[2] = 3 : i32"]);
+    assert_eq!(
+        shown(&children(&mut client, vec, Value::Null)),
+        ["[0] = 1 : i32", "[1] = 2 : i32", "[2] = 3 : i32"]
+    );
 
     let big = find(&vars, "big");
     assert_eq!(big["indexedVariables"], 1000);
     let page = children(&mut client, big, json!({ "start": 500, "count": 3 }));
-    assert_eq!(shown(&page), ["[500] = 500 : u32", "[501] = 501 : u32", "[502] = 502 : u32"]);
+    assert_eq!(
+        shown(&page),
+        [
+            "[500] = 500 : u32",
+            "[501] = 501 : u32",
+            "[502] = 502 : u32"
+        ]
+    );
     let tail = children(&mut client, big, json!({ "start": 998, "count": 10 }));
     assert_eq!(shown(&tail), ["[998] = 998 : u32", "[999] = 999 : u32"]);
 
     assert_eq!(
         shown(&children(&mut client, find(&vars, "arr"), Value::Null)),
-        ["[0] = 10 : u8", "[1] = 20 : u8", "[2] = 30 : u8", "[3] = 40 : u8"]
+        [
+            "[0] = 10 : u8",
+            "[1] = 20 : u8",
+            "[2] = 30 : u8",
+            "[3] = 40 : u8"
+        ]
     );
     assert_eq!(
         shown(&children(&mut client, find(&vars, "slice"), Value::Null)),
@@ -117,16 +149,38 @@ fn collections_expand_to_indexed_children_with_paging() {
 #[test]
 fn structs_enums_tuples_and_pointers_expand_by_field() {
     let (mut client, vars) = stopped_in_values();
-    assert_eq!(shown(&children(&mut client, find(&vars, "point"), Value::Null)), ["x = 1 : i32", "y = -2 : i32"]);
-    assert_eq!(shown(&children(&mut client, find(&vars, "boxed"), Value::Null)), ["x = 3 : i32", "y = 4 : i32"]);
-    assert_eq!(shown(&children(&mut client, find(&vars, "point_ref"), Value::Null)), ["x = 1 : i32", "y = -2 : i32"]);
-    assert_eq!(shown(&children(&mut client, find(&vars, "some"), Value::Null)), ["0 = 7 : i32"]);
+    assert_eq!(
+        shown(&children(&mut client, find(&vars, "point"), Value::Null)),
+        ["x = 1 : i32", "y = -2 : i32"]
+    );
+    assert_eq!(
+        shown(&children(&mut client, find(&vars, "boxed"), Value::Null)),
+        ["x = 3 : i32", "y = 4 : i32"]
+    );
+    assert_eq!(
+        shown(&children(
+            &mut client,
+            find(&vars, "point_ref"),
+            Value::Null
+        )),
+        ["x = 1 : i32", "y = -2 : i32"]
+    );
+    assert_eq!(
+        shown(&children(&mut client, find(&vars, "some"), Value::Null)),
+        ["0 = 7 : i32"]
+    );
     assert_eq!(
         shown(&children(&mut client, find(&vars, "err"), Value::Null)),
         ["0 = \"bad\" : alloc::string::String"]
     );
-    assert_eq!(shown(&children(&mut client, find(&vars, "circle"), Value::Null)), ["r = 1.5 : f64"]);
-    assert_eq!(shown(&children(&mut client, find(&vars, "rect"), Value::Null)), ["0 = 2 : i32", "1 = 3 : i32"]);
+    assert_eq!(
+        shown(&children(&mut client, find(&vars, "circle"), Value::Null)),
+        ["r = 1.5 : f64"]
+    );
+    assert_eq!(
+        shown(&children(&mut client, find(&vars, "rect"), Value::Null)),
+        ["0 = 2 : i32", "1 = 3 : i32"]
+    );
     assert_eq!(
         shown(&children(&mut client, find(&vars, "tuple"), Value::Null)),
         ["0 = 1 : u8", "1 = \"two\" : &str", "2 = 3.0 : f32"]
@@ -134,25 +188,44 @@ fn structs_enums_tuples_and_pointers_expand_by_field() {
     let line = children(&mut client, find(&vars, "line"), Value::Null);
     assert_eq!(
         shown(&line),
-        ["from = Point { x: 0, y: 0 } : debuggee::Point", "to = Point { x: 5, y: 6 } : debuggee::Point", "label = \"diagonal\" : alloc::string::String"]
+        [
+            "from = Point { x: 0, y: 0 } : debuggee::Point",
+            "to = Point { x: 5, y: 6 } : debuggee::Point",
+            "label = \"diagonal\" : alloc::string::String"
+        ]
     );
-    assert_eq!(shown(&children(&mut client, &line[1], Value::Null)), ["x = 5 : i32", "y = 6 : i32"]);
+    assert_eq!(
+        shown(&children(&mut client, &line[1], Value::Null)),
+        ["x = 5 : i32", "y = 6 : i32"]
+    );
 }
 
 #[test]
 fn raw_wasm_locals_and_memory_are_readable() {
     let (mut client, vars) = stopped_in_values();
     let trace = client.request_ok("stackTrace", json!({ "threadId": 1 }));
-    let scopes = client.request_ok("scopes", json!({ "frameId": trace["stackFrames"][0]["id"] }));
-    let wasm = client.request_ok("variables", json!({ "variablesReference": scopes["scopes"][1]["variablesReference"] }));
+    let scopes = client.request_ok(
+        "scopes",
+        json!({ "frameId": trace["stackFrames"][0]["id"] }),
+    );
+    let wasm = client.request_ok(
+        "variables",
+        json!({ "variablesReference": scopes["scopes"][1]["variablesReference"] }),
+    );
     let wasm = wasm["variables"].as_array().unwrap();
-    assert_eq!(wasm.len() as u64, scopes["scopes"][1]["namedVariables"].as_u64().unwrap());
+    assert_eq!(
+        wasm.len() as u64,
+        scopes["scopes"][1]["namedVariables"].as_u64().unwrap()
+    );
     assert_eq!(wasm[0]["name"], "local0");
     assert!(["i32", "i64", "f32", "f64"].contains(&wasm[0]["type"].as_str().unwrap()));
 
     // The bytes of "hello" behind `owned`.
     let owned = find(&vars, "owned");
-    let memory = client.request_ok("readMemory", json!({ "memoryReference": owned["memoryReference"], "count": 5 }));
+    let memory = client.request_ok(
+        "readMemory",
+        json!({ "memoryReference": owned["memoryReference"], "count": 5 }),
+    );
     assert_eq!(memory["data"], "aGVsbG8="); // base64("hello")
     assert_eq!(memory["address"], owned["memoryReference"]);
 }

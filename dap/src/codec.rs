@@ -48,7 +48,9 @@ impl<R: AsyncBufRead + Unpin> MessageReader<R> {
                 Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
                     match value.trim().parse::<usize>() {
                         Ok(n) if n <= MAX_BODY => length = Some(n),
-                        _ => bad_header = Some(format!("invalid Content-Length `{}`", value.trim())),
+                        _ => {
+                            bad_header = Some(format!("invalid Content-Length `{}`", value.trim()))
+                        }
                     }
                 }
                 Some(_) => {} // Content-Type and other headers are allowed and ignored.
@@ -56,7 +58,9 @@ impl<R: AsyncBufRead + Unpin> MessageReader<R> {
             }
         }
         let Some(length) = length else {
-            return Ok(Some(Incoming::Malformed(bad_header.unwrap_or_else(|| "missing Content-Length header".into()))));
+            return Ok(Some(Incoming::Malformed(
+                bad_header.unwrap_or_else(|| "missing Content-Length header".into()),
+            )));
         };
         let mut body = vec![0u8; length];
         self.input.read_exact(&mut body).await?;
@@ -68,8 +72,13 @@ impl<R: AsyncBufRead + Unpin> MessageReader<R> {
 }
 
 /// Writes one framed message.
-pub(crate) async fn write_message(output: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> Result<()> {
-    output.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes()).await?;
+pub(crate) async fn write_message(
+    output: &mut (impl AsyncWrite + Unpin),
+    body: &[u8],
+) -> Result<()> {
+    output
+        .write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes())
+        .await?;
     output.write_all(body).await?;
     output.flush().await?;
     Ok(())
@@ -96,9 +105,19 @@ mod tests {
         let input = b"Content-Length: 2\r\n\r\n{}Content-Length: 3\r\n\r\nabcContent-Type: x\r\nContent-Length: 7\r\n\r\n{\"a\":1}";
         assert_eq!(
             read_all(input).await,
-            vec!["{}".to_string(), "malformed: body is not JSON: expected value at line 1 column 1".into(), "{\"a\":1}".into()]
+            vec![
+                "{}".to_string(),
+                "malformed: body is not JSON: expected value at line 1 column 1".into(),
+                "{\"a\":1}".into()
+            ]
         );
         let input = b"Content-Length: zz\r\n\r\nContent-Length: 2\r\n\r\n[]";
-        assert_eq!(read_all(input).await, vec!["malformed: invalid Content-Length `zz`".to_string(), "[]".into()]);
+        assert_eq!(
+            read_all(input).await,
+            vec![
+                "malformed: invalid Content-Length `zz`".to_string(),
+                "[]".into()
+            ]
+        );
     }
 }

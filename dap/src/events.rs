@@ -13,7 +13,11 @@ use crate::requests::breakpoints::to_dap_breakpoint;
 /// The last trap stop, for `exceptionInfo`: (trap text, description).
 pub(crate) type LastException = Arc<Mutex<Option<(String, String)>>>;
 
-pub(crate) fn spawn_pump(mut rx: mpsc::UnboundedReceiver<SessionEvent>, out: Outgoing, last_exception: LastException) {
+pub(crate) fn spawn_pump(
+    mut rx: mpsc::UnboundedReceiver<SessionEvent>,
+    out: Outgoing,
+    last_exception: LastException,
+) {
     tokio::spawn(async move {
         while let Some(event) = rx.recv().await {
             match event {
@@ -59,8 +63,14 @@ fn stopped_event(reason: StopReason, last_exception: &LastException) -> StoppedE
         StopReason::Step => (StoppedEventReason::Step, None, None, None),
         StopReason::Pause => (StoppedEventReason::Pause, None, None, None),
         StopReason::Exception { text, description } => {
-            *last_exception.lock().unwrap_or_else(|e| e.into_inner()) = Some((text.clone(), description.clone()));
-            (StoppedEventReason::Exception, Some(description), Some(text), None)
+            *last_exception.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some((text.clone(), description.clone()));
+            (
+                StoppedEventReason::Exception,
+                Some(description),
+                Some(text),
+                None,
+            )
         }
     };
     StoppedEvent {

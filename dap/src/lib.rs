@@ -5,6 +5,7 @@
 //! [`requests`], and [`events`] turns the debug session's events into DAP events. All engine
 //! work goes through `wasmscope_runtime::debug::DebugSession`; no wasmtime type is seen here.
 
+pub mod client;
 mod codec;
 mod events;
 mod outgoing;

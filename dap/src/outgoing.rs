@@ -16,7 +16,10 @@ pub(crate) struct Outgoing {
 
 impl Outgoing {
     pub(crate) fn new(tx: mpsc::UnboundedSender<Vec<u8>>) -> Self {
-        Outgoing { seq: Arc::new(AtomicU64::new(1)), tx }
+        Outgoing {
+            seq: Arc::new(AtomicU64::new(1)),
+            tx,
+        }
     }
 
     fn send(&self, mut message: Value) {

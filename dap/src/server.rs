@@ -99,7 +99,10 @@ impl Server {
     async fn dispatch(&mut self, message: Value) -> Flow {
         let seq = message.get("seq").and_then(Value::as_u64);
         let kind = message.get("type").and_then(Value::as_str);
-        let command = message.get("command").and_then(Value::as_str).map(str::to_owned);
+        let command = message
+            .get("command")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let (Some(seq), Some("request"), Some(command)) = (seq, kind, command) else {
             let why = "expected a request with `seq`, `type: \"request\"` and `command`";
             tracing::warn!("{why}: {message}");
@@ -117,7 +120,9 @@ impl Server {
         let result = match command.as_str() {
             "initialize" => self.initialize(args),
             "launch" => self.launch(args).await,
-            "attach" => Err(anyhow::anyhow!("attach is not supported yet: use a launch configuration")),
+            "attach" => Err(anyhow::anyhow!(
+                "attach is not supported yet: use a launch configuration"
+            )),
             "setBreakpoints" => self.set_breakpoints(args),
             "setExceptionBreakpoints" => self.set_exception_breakpoints(args),
             "configurationDone" => self.configuration_done(),
@@ -129,8 +134,16 @@ impl Server {
             "readMemory" => self.read_memory(args).await,
             "exceptionInfo" => self.exception_info(),
             "continue" => self.resume(seq, &command, None),
-            "next" => self.resume(seq, &command, Some(wasmscope_runtime::debug::StepKind::Over)),
-            "stepIn" => self.resume(seq, &command, Some(wasmscope_runtime::debug::StepKind::Into)),
+            "next" => self.resume(
+                seq,
+                &command,
+                Some(wasmscope_runtime::debug::StepKind::Over),
+            ),
+            "stepIn" => self.resume(
+                seq,
+                &command,
+                Some(wasmscope_runtime::debug::StepKind::Into),
+            ),
             "stepOut" => self.resume(seq, &command, Some(wasmscope_runtime::debug::StepKind::Out)),
             "pause" => self.pause(),
             "terminate" => self.terminate(),
@@ -156,7 +169,9 @@ impl Server {
     }
 
     pub(crate) fn session(&self) -> Result<&DebugSession> {
-        self.session.as_ref().context("no program is running: send `launch` first")
+        self.session
+            .as_ref()
+            .context("no program is running: send `launch` first")
     }
 }
 

@@ -37,7 +37,8 @@ pub struct ModuleImage {
 impl ModuleImage {
     /// Reads and indexes a file, with errors that say what is wrong with it.
     pub fn read(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
         Self::parse(path, bytes.into())
     }
 
@@ -60,9 +61,14 @@ impl ModuleImage {
             instruction_offsets: OnceLock::new(),
         };
         for payload in Parser::new(0).parse_all(&bytes) {
-            let payload = payload.with_context(|| format!("`{}` is not a valid WebAssembly binary", path.display()))?;
+            let payload = payload.with_context(|| {
+                format!("`{}` is not a valid WebAssembly binary", path.display())
+            })?;
             match payload {
-                Payload::Version { encoding: Encoding::Component, .. } => {
+                Payload::Version {
+                    encoding: Encoding::Component,
+                    ..
+                } => {
                     image.kind = ImageKind::Component;
                 }
                 // Only the outer module's sections matter here; nested modules of a component
@@ -71,7 +77,10 @@ impl ModuleImage {
                 Payload::ImportSection(reader) => {
                     for import in reader.into_imports() {
                         let import = import?;
-                        if matches!(import.ty, wasmparser::TypeRef::Func(_) | wasmparser::TypeRef::FuncExact(_)) {
+                        if matches!(
+                            import.ty,
+                            wasmparser::TypeRef::Func(_) | wasmparser::TypeRef::FuncExact(_)
+                        ) {
                             image.imported_functions += 1;
                         }
                     }
@@ -87,12 +96,16 @@ impl ModuleImage {
                         for name in names.into_iter().flatten() {
                             if let Name::Function(map) = name {
                                 for naming in map.into_iter().flatten() {
-                                    image.function_names.insert(naming.index, naming.name.to_string());
+                                    image
+                                        .function_names
+                                        .insert(naming.index, naming.name.to_string());
                                 }
                             }
                         }
                     }
-                    image.custom_sections.insert(reader.name().to_string(), range);
+                    image
+                        .custom_sections
+                        .insert(reader.name().to_string(), range);
                 }
                 _ => {}
             }
@@ -102,19 +115,24 @@ impl ModuleImage {
 
     /// The contents of a custom section, e.g. `.debug_info`.
     pub fn custom_section(&self, name: &str) -> Option<&[u8]> {
-        self.custom_sections.get(name).map(|r| &self.bytes[r.clone()])
+        self.custom_sections
+            .get(name)
+            .map(|r| &self.bytes[r.clone()])
     }
 
     /// Whether the binary carries DWARF line or info sections.
     pub fn has_dwarf(&self) -> bool {
-        self.custom_sections.contains_key(".debug_info") || self.custom_sections.contains_key(".debug_line")
+        self.custom_sections.contains_key(".debug_info")
+            || self.custom_sections.contains_key(".debug_line")
     }
 
     /// The first instruction boundary at or after `pc`. wasmtime slips a breakpoint that is
     /// not on an instruction (a function's DWARF `low_pc` points at its locals) to the next
     /// one and reports hits there, so breakpoints are keyed by the slipped PC.
     pub fn instruction_at_or_after(&self, pc: u32) -> u32 {
-        let offsets = self.instruction_offsets.get_or_init(|| self.scan_instructions());
+        let offsets = self
+            .instruction_offsets
+            .get_or_init(|| self.scan_instructions());
         match offsets.binary_search(&pc) {
             Ok(_) => pc,
             Err(i) => offsets.get(i).copied().unwrap_or(pc),
@@ -124,8 +142,12 @@ impl ModuleImage {
     fn scan_instructions(&self) -> Vec<u32> {
         let mut offsets = Vec::new();
         for payload in Parser::new(0).parse_all(&self.bytes) {
-            let Ok(Payload::CodeSectionEntry(body)) = payload else { continue };
-            let Ok(mut reader) = body.get_operators_reader() else { continue };
+            let Ok(Payload::CodeSectionEntry(body)) = payload else {
+                continue;
+            };
+            let Ok(mut reader) = body.get_operators_reader() else {
+                continue;
+            };
             while !reader.eof() {
                 match reader.read_with_offset() {
                     Ok((_, offset)) => offsets.push(offset as u32),

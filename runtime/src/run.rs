@@ -5,20 +5,30 @@ use anyhow::{Context, Result};
 use wasmtime::Module;
 
 use crate::ModuleImage;
-use crate::host::{EngineMode, ProgramConfig, Stdio, exit_code_of, instantiate_program, new_engine};
+use crate::host::{
+    EngineMode, ProgramConfig, Stdio, exit_code_of, instantiate_program, new_engine,
+};
 
 /// Exit code of a program that ends in a trap, as a POSIX shell reports `abort()`.
 pub const TRAP_EXIT_CODE: i32 = 134;
 
-/// Runs `config.program` to completion with inherited stdio; returns its exit code.
-/// A trap is an error whose message names it.
+/// Runs `config.program` to completion with inherited stdio; returns its exit code. A trap
+/// is reported on stderr and exits with [`TRAP_EXIT_CODE`]; an error means the program could
+/// not be loaded at all.
 pub async fn run_program(config: &ProgramConfig) -> Result<i32> {
     let image = ModuleImage::read(&config.program)?;
     let engine = new_engine(EngineMode::Run)?;
     let module = Module::new(&engine, &image.bytes)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot compile `{}`", config.program.display()))?;
-    let (mut store, instance) = instantiate_program(&engine, &module, config, Stdio::Inherit, |_| Ok(())).await?;
+    let (mut store, instance) =
+        instantiate_program(&engine, &module, config, Stdio::Inherit, |_| Ok(())).await?;
     let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
-    exit_code_of(start.call_async(&mut store, ()).await)
+    match exit_code_of(start.call_async(&mut store, ()).await) {
+        Ok(code) => Ok(code),
+        Err(trap) => {
+            eprintln!("Error: {trap:#}");
+            Ok(TRAP_EXIT_CODE)
+        }
+    }
 }

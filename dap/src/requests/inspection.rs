@@ -3,9 +3,10 @@
 use anyhow::{Context, Result, bail};
 use base64::Engine as _;
 use dap_types::{
-    ExceptionBreakMode, ExceptionDetails, ExceptionInfoResponse, ReadMemoryArguments, ReadMemoryResponse, Scope,
-    ScopePresentationHint, ScopesArguments, SourceArguments, SourcePresentationHint, StackFrame,
-    StackFramePresentationHint, StackTraceArguments, Thread, Variable, VariablesArguments,
+    ExceptionBreakMode, ExceptionDetails, ExceptionInfoResponse, ReadMemoryArguments,
+    ReadMemoryResponse, Scope, ScopePresentationHint, ScopesArguments, SourceArguments,
+    SourcePresentationHint, StackFrame, StackFramePresentationHint, StackTraceArguments, Thread,
+    Variable, VariablesArguments,
 };
 use serde_json::{Value, json};
 use wasmscope_runtime::debug::{StackFrameInfo, VariableEntry};
@@ -18,7 +19,10 @@ const MAX_READ: u64 = 1 << 20;
 
 impl Server {
     pub(crate) fn threads(&self) -> Result<Option<Value>> {
-        let threads = vec![Thread { id: 1, name: "main".into() }];
+        let threads = vec![Thread {
+            id: 1,
+            name: "main".into(),
+        }];
         Ok(Some(json!({ "threads": threads })))
     }
 
@@ -27,8 +31,17 @@ impl Server {
         let frames = self.session()?.stack_trace().await?;
         let total = frames.len() as u64;
         let start = args.start_frame.unwrap_or(0) as usize;
-        let levels = args.levels.filter(|l| *l > 0).map(|l| l as usize).unwrap_or(usize::MAX);
-        let frames: Vec<StackFrame> = frames.iter().skip(start).take(levels).map(to_dap_frame).collect();
+        let levels = args
+            .levels
+            .filter(|l| *l > 0)
+            .map(|l| l as usize)
+            .unwrap_or(usize::MAX);
+        let frames: Vec<StackFrame> = frames
+            .iter()
+            .skip(start)
+            .take(levels)
+            .map(to_dap_frame)
+            .collect();
         Ok(Some(json!({ "stackFrames": frames, "totalFrames": total })))
     }
 
@@ -61,7 +74,11 @@ impl Server {
         let args: VariablesArguments = arguments("variables", args)?;
         let entries = self
             .session()?
-            .variables(args.variables_reference, args.start.unwrap_or(0), args.count.filter(|c| *c > 0))
+            .variables(
+                args.variables_reference,
+                args.start.unwrap_or(0),
+                args.count.filter(|c| *c > 0),
+            )
             .await?;
         let variables: Vec<Variable> = entries.into_iter().map(to_dap_variable).collect();
         Ok(Some(json!({ "variables": variables })))
@@ -93,8 +110,14 @@ impl Server {
     }
 
     pub(crate) fn exception_info(&self) -> Result<Option<Value>> {
-        let last = self.last_exception.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let Some((text, description)) = last else { bail!("the program has not stopped on a trap") };
+        let last = self
+            .last_exception
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let Some((text, description)) = last else {
+            bail!("the program has not stopped on a trap")
+        };
         let response = ExceptionInfoResponse {
             exception_id: "trap".into(),
             description: Some(description.clone()),
@@ -113,8 +136,12 @@ impl Server {
 }
 
 fn parse_address(reference: &str) -> Result<u64> {
-    let digits = reference.trim().trim_start_matches("0x").trim_start_matches("0X");
-    u64::from_str_radix(digits, 16).with_context(|| format!("`{reference}` is not a memory reference"))
+    let digits = reference
+        .trim()
+        .trim_start_matches("0x")
+        .trim_start_matches("0X");
+    u64::from_str_radix(digits, 16)
+        .with_context(|| format!("`{reference}` is not a memory reference"))
 }
 
 fn to_dap_frame(frame: &StackFrameInfo) -> StackFrame {

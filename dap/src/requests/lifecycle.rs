@@ -35,21 +35,23 @@ struct LaunchArguments {
 
 impl Server {
     pub(crate) fn initialize(&mut self, _args: Value) -> Result<Option<Value>> {
-        let mut caps = Capabilities::default();
-        caps.supports_configuration_done_request = Some(true);
-        caps.supports_terminate_request = Some(true);
-        caps.support_terminate_debuggee = Some(true);
-        caps.supports_read_memory_request = Some(true);
-        caps.supports_exception_info_request = Some(true);
-        caps.supports_delayed_stack_trace_loading = Some(true);
-        caps.exception_breakpoint_filters = Some(vec![ExceptionBreakpointsFilter {
-            filter: TRAP_FILTER.into(),
-            label: "Traps".into(),
-            description: Some("Stop when the program traps: a Rust panic, `unreachable`, an out-of-bounds access…".into()),
-            default: Some(true),
-            supports_condition: None,
-            condition_description: None,
-        }]);
+        let caps = Capabilities {
+            supports_configuration_done_request: Some(true),
+            supports_terminate_request: Some(true),
+            support_terminate_debuggee: Some(true),
+            supports_read_memory_request: Some(true),
+            supports_exception_info_request: Some(true),
+            supports_delayed_stack_trace_loading: Some(true),
+            exception_breakpoint_filters: Some(vec![ExceptionBreakpointsFilter {
+                filter: TRAP_FILTER.into(),
+                label: "Traps".into(),
+                description: Some("Stop when the program traps: a Rust panic, `unreachable`, an out-of-bounds access…".into()),
+                default: Some(true),
+                supports_condition: None,
+                condition_description: None,
+            }]),
+            ..Capabilities::default()
+        };
         Ok(Some(serde_json::to_value(caps)?))
     }
 
@@ -66,15 +68,24 @@ impl Server {
             args: args.args,
             env: args.env.into_iter().collect(),
             cwd: args.cwd,
-            preopens: args.preopens.into_iter().map(|(guest, host)| (host, guest)).collect(),
+            preopens: args
+                .preopens
+                .into_iter()
+                .map(|(guest, host)| (host, guest))
+                .collect(),
         };
-        let config = LaunchConfig { program, stop_on_entry: args.stop_on_entry };
+        let config = LaunchConfig {
+            program,
+            stop_on_entry: args.stop_on_entry,
+        };
         let events = self.events_tx.clone();
         let session = tokio::task::spawn_blocking(move || DebugSession::launch(config, events))
             .await
             .context("the launch task failed")??;
         for status in self.breakpoints.resolve_all(session.module_debug_info()) {
-            let _ = self.events_tx.send(wasmscope_runtime::debug::SessionEvent::Breakpoint(status));
+            let _ = self
+                .events_tx
+                .send(wasmscope_runtime::debug::SessionEvent::Breakpoint(status));
         }
         session.arm_breakpoints(self.breakpoints.armed());
         session.stop_on_trap(self.stop_on_trap);

@@ -30,7 +30,12 @@ pub struct BreakpointTable {
 
 impl BreakpointTable {
     /// Replaces the breakpoints of `path` with ones at `lines`; returns their statuses in order.
-    pub fn set(&mut self, module: ModuleDebugInfo<'_>, path: &str, lines: &[u32]) -> Vec<BreakpointStatus> {
+    pub fn set(
+        &mut self,
+        module: ModuleDebugInfo<'_>,
+        path: &str,
+        lines: &[u32],
+    ) -> Vec<BreakpointStatus> {
         let old = self.by_file.remove(path).unwrap_or_default();
         let mut new = Vec::with_capacity(lines.len());
         for &line in lines {
@@ -82,11 +87,19 @@ impl BreakpointTable {
 fn resolve(module: ModuleDebugInfo<'_>, path: &str, line: u32, id: u32) -> SourceBreakpoint {
     let unverified = |message: String| SourceBreakpoint {
         requested_line: line,
-        status: BreakpointStatus { id, verified: false, line: Some(line), message: Some(message), path: path.to_string() },
+        status: BreakpointStatus {
+            id,
+            verified: false,
+            line: Some(line),
+            message: Some(message),
+            path: path.to_string(),
+        },
         pcs: Vec::new(),
     };
     let info = match module {
-        ModuleDebugInfo::NotLoaded => return unverified("pending: resolved when the program is loaded".into()),
+        ModuleDebugInfo::NotLoaded => {
+            return unverified("pending: resolved when the program is loaded".into());
+        }
         ModuleDebugInfo::NoDwarf => {
             return unverified(
                 "the module has no DWARF debug info: build it with debug info (e.g. a cargo debug build, or `-g`)".into(),
@@ -104,7 +117,8 @@ fn resolve(module: ModuleDebugInfo<'_>, path: &str, line: u32, id: u32) -> Sourc
                 id,
                 verified: true,
                 line: Some(actual),
-                message: (actual != line).then(|| format!("line {line} has no code: moved to line {actual}")),
+                message: (actual != line)
+                    .then(|| format!("line {line} has no code: moved to line {actual}")),
                 path: path.to_string(),
             },
             pcs,

@@ -18,9 +18,21 @@ pub(crate) enum Command {
     Continue,
     Step(StepKind),
     StackTrace(Reply<Vec<StackFrameInfo>>),
-    Scopes { frame_id: u32, reply: Reply<Vec<ScopeInfo>> },
-    Variables { reference: u64, start: u64, count: Option<u64>, reply: Reply<Vec<VariableEntry>> },
-    ReadMemory { address: u64, count: usize, reply: Reply<Vec<u8>> },
+    Scopes {
+        frame_id: u32,
+        reply: Reply<Vec<ScopeInfo>>,
+    },
+    Variables {
+        reference: u64,
+        start: u64,
+        count: Option<u64>,
+        reply: Reply<Vec<VariableEntry>>,
+    },
+    ReadMemory {
+        address: u64,
+        count: usize,
+        reply: Reply<Vec<u8>>,
+    },
     Terminate,
 }
 

@@ -121,15 +121,22 @@ impl Controller {
             }
             Event::Trap(text) => {
                 if self.state().stop_on_trap {
-                    let tail = self.stderr_tail.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                    let tail = self
+                        .stderr_tail
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .clone();
                     let description = find_panic_message(&tail).unwrap_or_else(|| text.clone());
-                    self.stop(&mut store, StopReason::Exception { text, description }).await;
+                    self.stop(&mut store, StopReason::Exception { text, description })
+                        .await;
                 }
             }
             Event::Epoch => {
                 tracing::debug!("epoch yield");
                 self.drain_while_running(&mut store).await;
-                if self.shared.pause.swap(false, Ordering::SeqCst) && !self.shared.terminate.load(Ordering::SeqCst) {
+                if self.shared.pause.swap(false, Ordering::SeqCst)
+                    && !self.shared.terminate.load(Ordering::SeqCst)
+                {
                     self.state().step = None;
                     self.set_single_step(&mut store, false);
                     self.stop(&mut store, StopReason::Pause).await;
@@ -145,7 +152,10 @@ impl Controller {
         let (_, pc) = top.wasm_function_index_and_pc(&mut *store).ok()??;
         let pc = pc.raw();
         let mut state = self.state();
-        tracing::trace!("breakpoint event at {pc:#x}; armed: {:x?}", state.armed.keys());
+        tracing::trace!(
+            "breakpoint event at {pc:#x}; armed: {:x?}",
+            state.armed.keys()
+        );
         if let Some(ids) = state.armed.get(&pc).cloned() {
             let was_stepping = state.step.take().is_some();
             let entry = state.entry_pc.take();
@@ -154,14 +164,18 @@ impl Controller {
                 self.set_single_step(store, false);
             }
             if let Some(entry) = entry {
-                self.edit(store, |edit, module| edit.remove_breakpoint(module, ModulePC::new(entry)));
+                self.edit(store, |edit, module| {
+                    edit.remove_breakpoint(module, ModulePC::new(entry))
+                });
             }
             return Some(StopReason::Breakpoint { ids });
         }
         if state.entry_pc == Some(pc) {
             state.entry_pc = None;
             drop(state);
-            self.edit(store, |edit, module| edit.remove_breakpoint(module, ModulePC::new(pc)));
+            self.edit(store, |edit, module| {
+                edit.remove_breakpoint(module, ModulePC::new(pc))
+            });
             return Some(StopReason::Entry);
         }
         let plan = state.step.clone()?;
@@ -186,7 +200,12 @@ impl Controller {
         };
         drop(state);
         let depth = stack_depth(store);
-        let here = Here { depth, statement_start: true, line: line.as_ref(), user_code };
+        let here = Here {
+            depth,
+            statement_start: true,
+            line: line.as_ref(),
+            user_code,
+        };
         match plan.decide(&here) {
             Decision::KeepStepping => None,
             Decision::Stop => {
@@ -223,10 +242,19 @@ impl Controller {
                 Some(Command::Scopes { frame_id, reply }) => {
                     let _ = reply.send(inspector.scopes(store, frame_id));
                 }
-                Some(Command::Variables { reference, start, count, reply }) => {
+                Some(Command::Variables {
+                    reference,
+                    start,
+                    count,
+                    reply,
+                }) => {
                     let _ = reply.send(inspector.variables(store, reference, start, count));
                 }
-                Some(Command::ReadMemory { address, count, reply }) => {
+                Some(Command::ReadMemory {
+                    address,
+                    count,
+                    reply,
+                }) => {
                     let _ = reply.send(inspector.read_memory(store, address, count));
                 }
                 Some(Command::ArmBreakpoints(armed)) => self.arm(store.as_context_mut(), armed),
@@ -329,10 +357,16 @@ impl Controller {
             Some(pc) => {
                 let pc = self.image.instruction_at_or_after(pc);
                 self.state().entry_pc = Some(pc);
-                self.edit(&mut store, |edit, module| edit.add_breakpoint(module, ModulePC::new(pc)));
+                self.edit(&mut store, |edit, module| {
+                    edit.add_breakpoint(module, ModulePC::new(pc))
+                });
             }
             None => {
-                self.state().step = Some(StepPlan { kind: StepKind::Into, depth: usize::MAX, line: None });
+                self.state().step = Some(StepPlan {
+                    kind: StepKind::Into,
+                    depth: usize::MAX,
+                    line: None,
+                });
                 self.set_single_step(&mut store, true);
             }
         }
@@ -342,7 +376,10 @@ impl Controller {
     fn arm(&self, mut store: StoreContextMut<'_, HostState>, requested: BTreeMap<u32, Vec<u32>>) {
         let mut armed: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for (pc, ids) in requested {
-            armed.entry(self.image.instruction_at_or_after(pc)).or_default().extend(ids);
+            armed
+                .entry(self.image.instruction_at_or_after(pc))
+                .or_default()
+                .extend(ids);
         }
         let old = std::mem::take(&mut self.state().armed);
         self.edit(&mut store, |edit, module| {
@@ -368,10 +405,15 @@ impl Controller {
         store: &mut StoreContextMut<'_, HostState>,
         f: impl FnOnce(&mut wasmtime::BreakpointEdit<'_>, &Module) -> wasmtime::Result<()>,
     ) {
-        let Some(mut edit) = store.as_context_mut().edit_breakpoints() else { return };
+        let Some(mut edit) = store.as_context_mut().edit_breakpoints() else {
+            return;
+        };
         if let Err(e) = f(&mut edit, &self.module) {
             let text = format!("wasmscope: cannot edit breakpoints: {e}\n");
-            let _ = self.events.send(SessionEvent::Output { stream: crate::host::StdStream::Stderr, text });
+            let _ = self.events.send(SessionEvent::Output {
+                stream: crate::host::StdStream::Stderr,
+                text,
+            });
         }
     }
 }

@@ -45,13 +45,20 @@ pub(crate) struct Inspector {
 }
 
 impl Inspector {
-    pub(crate) fn capture(controller: &Controller, store: &mut StoreContextMut<'_, HostState>, base: u64) -> Self {
+    pub(crate) fn capture(
+        controller: &Controller,
+        store: &mut StoreContextMut<'_, HostState>,
+        base: u64,
+    ) -> Self {
         let mut wasm_frames = Vec::new();
         let exits: Vec<FrameHandle> = store.debug_exit_frames().collect();
         for exit in exits {
             let mut frame = Some(exit);
             while let Some(handle) = frame {
-                let location = handle.wasm_function_index_and_pc(&mut *store).ok().flatten();
+                let location = handle
+                    .wasm_function_index_and_pc(&mut *store)
+                    .ok()
+                    .flatten();
                 frame = handle.parent(&mut *store).ok().flatten();
                 wasm_frames.push(WasmFrame {
                     function: location.map(|(f, _)| f.as_u32()),
@@ -60,7 +67,9 @@ impl Inspector {
                 });
             }
         }
-        let instance = wasm_frames.first().and_then(|f| f.handle.instance(&mut *store).ok());
+        let instance = wasm_frames
+            .first()
+            .and_then(|f| f.handle.instance(&mut *store).ok());
         let info = controller.info.clone();
         let mut frames = Vec::new();
         for (index, wasm) in wasm_frames.iter().enumerate() {
@@ -74,7 +83,10 @@ impl Inspector {
                     .and_then(|f| controller.image.defined_function_name(f))
                     .map(|n| format!("{:#}", rustc_demangle::demangle(n)))
                     .unwrap_or_else(|| match wasm.function {
-                        Some(f) => format!("<wasm function {}>", f + controller.image.imported_functions),
+                        Some(f) => format!(
+                            "<wasm function {}>",
+                            f + controller.image.imported_functions
+                        ),
                         None => "<host>".into(),
                     });
                 frames.push(SourceFrame {
@@ -97,7 +109,9 @@ impl Inspector {
                     Some(l) => (Some(l.path.clone()), l.line, l.column),
                     None => (None, 0, 0),
                 };
-                let source_exists = path.as_deref().is_some_and(|p| std::path::Path::new(p).exists());
+                let source_exists = path
+                    .as_deref()
+                    .is_some_and(|p| std::path::Path::new(p).exists());
                 frames.push(SourceFrame {
                     wasm: index,
                     info: StackFrameInfo {
@@ -116,7 +130,14 @@ impl Inspector {
         for (i, frame) in frames.iter_mut().enumerate() {
             frame.info.id = i as u32 + 1;
         }
-        Inspector { info, wasm_frames, frames, instance, targets: Vec::new(), base }
+        Inspector {
+            info,
+            wasm_frames,
+            frames,
+            instance,
+            targets: Vec::new(),
+            base,
+        }
     }
 
     pub(crate) fn stack_trace(&self) -> Vec<StackFrameInfo> {
@@ -144,22 +165,43 @@ impl Inspector {
             (Some(info), Some(pc)) => info.line_at(pc),
             _ => None,
         };
-        StepPlan { kind, depth: self.wasm_frames.len(), line }
+        StepPlan {
+            kind,
+            depth: self.wasm_frames.len(),
+            line,
+        }
     }
 
-    pub(crate) fn scopes(&mut self, store: &mut StoreContextMut<'_, HostState>, frame_id: u32) -> Result<Vec<ScopeInfo>> {
+    pub(crate) fn scopes(
+        &mut self,
+        store: &mut StoreContextMut<'_, HostState>,
+        frame_id: u32,
+    ) -> Result<Vec<ScopeInfo>> {
         let index = frame_id as usize - 1;
         let frame = self.frame(frame_id)?;
         let wasm = frame.wasm;
         let mut scopes = Vec::new();
-        if let (Some(info), Some(dwarf), Some(pc)) = (&self.info, &frame.dwarf, self.wasm_frames[wasm].pc) {
+        if let (Some(info), Some(dwarf), Some(pc)) =
+            (&self.info, &frame.dwarf, self.wasm_frames[wasm].pc)
+        {
             let named = info.variables(dwarf, pc).len() as u64;
             let reference = self.register(Target::Locals(index));
-            scopes.push(ScopeInfo { name: "Locals".into(), reference, named_variables: named });
+            scopes.push(ScopeInfo {
+                name: "Locals".into(),
+                reference,
+                named_variables: named,
+            });
         }
-        let named = self.wasm_frames[wasm].handle.num_locals(&mut *store).unwrap_or(0) as u64;
+        let named = self.wasm_frames[wasm]
+            .handle
+            .num_locals(&mut *store)
+            .unwrap_or(0) as u64;
         let reference = self.register(Target::WasmLocals(wasm));
-        scopes.push(ScopeInfo { name: "Wasm Locals".into(), reference, named_variables: named });
+        scopes.push(ScopeInfo {
+            name: "Wasm Locals".into(),
+            reference,
+            named_variables: named,
+        });
         Ok(scopes)
     }
 
@@ -186,8 +228,15 @@ impl Inspector {
                     Some(m) => m.data(&*store),
                     None => &[],
                 });
-                let children = Renderer { info: &info, mem: &mem }.children(&expand, start, count);
-                Ok(children.into_iter().map(|c| self.entry(c.name, c.view)).collect())
+                let children = Renderer {
+                    info: &info,
+                    mem: &mem,
+                }
+                .children(&expand, start, count);
+                Ok(children
+                    .into_iter()
+                    .map(|c| self.entry(c.name, c.view))
+                    .collect())
             }
         }
     }
@@ -203,13 +252,28 @@ impl Inspector {
             Some(expand) => self.register(Target::Value(expand)),
             None => 0,
         };
-        VariableEntry { name, value: view.value, type_name: view.type_name, reference, indexed, named, address: view.address }
+        VariableEntry {
+            name,
+            value: view.value,
+            type_name: view.type_name,
+            reference,
+            indexed,
+            named,
+            address: view.address,
+        }
     }
 
-    fn locals(&mut self, store: &mut StoreContextMut<'_, HostState>, frame: usize) -> Result<Vec<VariableEntry>> {
+    fn locals(
+        &mut self,
+        store: &mut StoreContextMut<'_, HostState>,
+        frame: usize,
+    ) -> Result<Vec<VariableEntry>> {
         let info = self.info.clone().context("no debug info")?;
         let source = &self.frames[frame];
-        let dwarf = source.dwarf.clone().context("no debug info for this frame")?;
+        let dwarf = source
+            .dwarf
+            .clone()
+            .context("no debug info for this frame")?;
         let wasm = &self.wasm_frames[source.wasm];
         let pc = wasm.pc.context("not a wasm frame")?;
         let values = FrameValues::read(store, &wasm.handle, self.instance)?;
@@ -218,9 +282,15 @@ impl Inspector {
             Some(m) => m.data(&*store),
             None => &[],
         });
-        let ctx = EvalCtx { values: &values, mem };
+        let ctx = EvalCtx {
+            values: &values,
+            mem,
+        };
         let frame_base = info.frame_base(&dwarf, &ctx);
-        let renderer = Renderer { info: &info, mem: &mem };
+        let renderer = Renderer {
+            info: &info,
+            mem: &mem,
+        };
         let mut entries = Vec::new();
         for var in info.variables(&dwarf, pc) {
             let view = match info.locate(&var, pc, frame_base, &ctx) {
@@ -237,7 +307,11 @@ impl Inspector {
         Ok(entries)
     }
 
-    fn wasm_locals(&mut self, store: &mut StoreContextMut<'_, HostState>, wasm: usize) -> Result<Vec<VariableEntry>> {
+    fn wasm_locals(
+        &mut self,
+        store: &mut StoreContextMut<'_, HostState>,
+        wasm: usize,
+    ) -> Result<Vec<VariableEntry>> {
         let handle = &self.wasm_frames[wasm].handle;
         let count = handle.num_locals(&mut *store)?;
         let mut entries = Vec::new();
@@ -269,9 +343,13 @@ impl Inspector {
         address: u64,
         count: usize,
     ) -> Result<Vec<u8>> {
-        let Some(memory) = self.memory(store) else { bail!("the module has no memory") };
+        let Some(memory) = self.memory(store) else {
+            bail!("the module has no memory")
+        };
         let data = memory.data(&*store);
-        let start = usize::try_from(address).unwrap_or(usize::MAX).min(data.len());
+        let start = usize::try_from(address)
+            .unwrap_or(usize::MAX)
+            .min(data.len());
         let end = start.saturating_add(count).min(data.len());
         Ok(data[start..end].to_vec())
     }
@@ -285,7 +363,11 @@ struct FrameValues {
 }
 
 impl FrameValues {
-    fn read(store: &mut StoreContextMut<'_, HostState>, frame: &FrameHandle, instance: Option<Instance>) -> Result<Self> {
+    fn read(
+        store: &mut StoreContextMut<'_, HostState>,
+        frame: &FrameHandle,
+        instance: Option<Instance>,
+    ) -> Result<Self> {
         let mut locals = Vec::new();
         for i in 0..frame.num_locals(&mut *store)? {
             locals.push(raw_bits(&frame.local(&mut *store, i)?));
@@ -298,11 +380,17 @@ impl FrameValues {
         if let Some(instance) = instance {
             // Globals are few (the shadow stack pointer first): read until the index runs out.
             for i in 0..4096 {
-                let Some(global) = instance.debug_global(store.as_context_mut(), i) else { break };
+                let Some(global) = instance.debug_global(store.as_context_mut(), i) else {
+                    break;
+                };
                 globals.push(raw_bits(&global.get(store.as_context_mut())));
             }
         }
-        Ok(FrameValues { locals, operands, globals })
+        Ok(FrameValues {
+            locals,
+            operands,
+            globals,
+        })
     }
 }
 

@@ -15,8 +15,9 @@ mod panic_message;
 mod session;
 mod stepping;
 
-pub use model::{
-    BreakpointStatus, LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, StopReason, VariableEntry,
-};
 pub use breakpoints::{BreakpointTable, ModuleDebugInfo};
+pub use model::{
+    BreakpointStatus, LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, StopReason,
+    VariableEntry,
+};
 pub use session::DebugSession;

@@ -13,11 +13,18 @@ pub struct LaunchConfig {
 /// What a session reports, in order.
 #[derive(Debug, Clone)]
 pub enum SessionEvent {
-    Output { stream: StdStream, text: String },
-    Stopped { reason: StopReason },
+    Output {
+        stream: StdStream,
+        text: String,
+    },
+    Stopped {
+        reason: StopReason,
+    },
     /// A breakpoint's resolution changed after it was set.
     Breakpoint(BreakpointStatus),
-    Exited { code: i32 },
+    Exited {
+        code: i32,
+    },
     /// The debuggee is gone; no more events follow.
     Terminated,
 }
@@ -25,12 +32,17 @@ pub enum SessionEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StopReason {
     Entry,
-    Breakpoint { ids: Vec<u32> },
+    Breakpoint {
+        ids: Vec<u32>,
+    },
     Step,
     Pause,
     /// A trap: `text` is wasmtime's trap message, `description` the panic message when the
     /// trap came from a Rust panic (else the trap message again).
-    Exception { text: String, description: String },
+    Exception {
+        text: String,
+        description: String,
+    },
 }
 
 /// A source breakpoint as resolved against the module.

@@ -13,7 +13,11 @@ pub(crate) fn find_panic_message(stderr: &str) -> Option<String> {
     let message: Vec<&str> = lines.take_while(|l| !l.starts_with("note: ")).collect();
     let message = message.join("\n");
     let message = message.trim();
-    Some(if message.is_empty() { location } else { format!("{location}: {message}") })
+    Some(if message.is_empty() {
+        location
+    } else {
+        format!("{location}: {message}")
+    })
 }
 
 #[cfg(test)]

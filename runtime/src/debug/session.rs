@@ -14,7 +14,9 @@ use crate::dwarf::DebugInfo;
 use super::breakpoints::ModuleDebugInfo;
 use super::command::Command;
 use super::debuggee;
-use super::model::{LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, VariableEntry};
+use super::model::{
+    LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, VariableEntry,
+};
 
 /// Flags both sides read without a round trip.
 #[derive(Default)]
@@ -43,7 +45,10 @@ impl DebugSession {
     /// Fails, with a message for the user, when the program cannot be read or instantiated.
     ///
     /// [`start`]: DebugSession::start
-    pub fn launch(config: LaunchConfig, events: mpsc::UnboundedSender<SessionEvent>) -> Result<DebugSession> {
+    pub fn launch(
+        config: LaunchConfig,
+        events: mpsc::UnboundedSender<SessionEvent>,
+    ) -> Result<DebugSession> {
         let (commands, command_rx) = mpsc::unbounded_channel();
         let (loaded_tx, loaded_rx) = std::sync::mpsc::channel();
         let shared = Arc::new(Shared::default());
@@ -56,7 +61,13 @@ impl DebugSession {
             .recv()
             .map_err(|_| anyhow!("the debuggee thread ended before loading the program"))?;
         match loaded {
-            Ok((engine, info)) => Ok(DebugSession { commands, engine, shared, info, thread: Some(thread) }),
+            Ok((engine, info)) => Ok(DebugSession {
+                commands,
+                engine,
+                shared,
+                info,
+                thread: Some(thread),
+            }),
             Err(e) => {
                 let _ = thread.join();
                 Err(e)
@@ -121,12 +132,17 @@ impl DebugSession {
         self.shared.stopped.load(Ordering::SeqCst)
     }
 
-    async fn query<T>(&self, make: impl FnOnce(oneshot::Sender<Result<T>>) -> Command) -> Result<T> {
+    async fn query<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<T>>) -> Command,
+    ) -> Result<T> {
         if !self.is_stopped() {
             bail!("the program is running: pause it first");
         }
         let (tx, rx) = oneshot::channel();
-        self.commands.send(make(tx)).map_err(|_| anyhow!("the program has ended"))?;
+        self.commands
+            .send(make(tx))
+            .map_err(|_| anyhow!("the program has ended"))?;
         rx.await.map_err(|_| anyhow!("the program has ended"))?
     }
 
@@ -135,15 +151,32 @@ impl DebugSession {
     }
 
     pub async fn scopes(&self, frame_id: u32) -> Result<Vec<ScopeInfo>> {
-        self.query(|reply| Command::Scopes { frame_id, reply }).await
+        self.query(|reply| Command::Scopes { frame_id, reply })
+            .await
     }
 
-    pub async fn variables(&self, reference: u64, start: u64, count: Option<u64>) -> Result<Vec<VariableEntry>> {
-        self.query(|reply| Command::Variables { reference, start, count, reply }).await
+    pub async fn variables(
+        &self,
+        reference: u64,
+        start: u64,
+        count: Option<u64>,
+    ) -> Result<Vec<VariableEntry>> {
+        self.query(|reply| Command::Variables {
+            reference,
+            start,
+            count,
+            reply,
+        })
+        .await
     }
 
     pub async fn read_memory(&self, address: u64, count: usize) -> Result<Vec<u8>> {
-        self.query(|reply| Command::ReadMemory { address, count, reply }).await
+        self.query(|reply| Command::ReadMemory {
+            address,
+            count,
+            reply,
+        })
+        .await
     }
 
     /// Ends the program (a trap at its next epoch check) and waits up to `timeout` for its

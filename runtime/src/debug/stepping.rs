@@ -42,15 +42,25 @@ impl StepPlan {
         };
         if here.depth < self.depth {
             // Returned from the frame the step began in.
-            return if here.user_code { Decision::Stop } else { Decision::RunFreely };
+            return if here.user_code {
+                Decision::Stop
+            } else {
+                Decision::RunFreely
+            };
         }
         match self.kind {
             StepKind::Out => Decision::KeepStepping,
             StepKind::Over if here.depth > self.depth => Decision::KeepStepping,
-            StepKind::Over | StepKind::Into if here.depth == self.depth && same_line => Decision::KeepStepping,
+            StepKind::Over | StepKind::Into if here.depth == self.depth && same_line => {
+                Decision::KeepStepping
+            }
             StepKind::Into if !here.user_code => Decision::KeepStepping,
             StepKind::Over | StepKind::Into => {
-                if here.line.is_some() { Decision::Stop } else { Decision::KeepStepping }
+                if here.line.is_some() {
+                    Decision::Stop
+                } else {
+                    Decision::KeepStepping
+                }
             }
         }
     }
@@ -61,34 +71,72 @@ mod tests {
     use super::*;
 
     fn line(n: u32) -> SourceLine {
-        SourceLine { path: "/src/main.rs".into(), line: n, column: 1 }
+        SourceLine {
+            path: "/src/main.rs".into(),
+            line: n,
+            column: 1,
+        }
     }
 
     fn here(depth: usize, l: &SourceLine, user_code: bool) -> Here<'_> {
-        Here { depth, statement_start: true, line: Some(l), user_code }
+        Here {
+            depth,
+            statement_start: true,
+            line: Some(l),
+            user_code,
+        }
     }
 
     #[test]
     fn over_skips_callees_and_same_line() {
-        let plan = StepPlan { kind: StepKind::Over, depth: 3, line: Some(line(10)) };
-        assert_eq!(plan.decide(&here(4, &line(20), true)), Decision::KeepStepping);
-        assert_eq!(plan.decide(&here(3, &line(10), true)), Decision::KeepStepping);
+        let plan = StepPlan {
+            kind: StepKind::Over,
+            depth: 3,
+            line: Some(line(10)),
+        };
+        assert_eq!(
+            plan.decide(&here(4, &line(20), true)),
+            Decision::KeepStepping
+        );
+        assert_eq!(
+            plan.decide(&here(3, &line(10), true)),
+            Decision::KeepStepping
+        );
         assert_eq!(plan.decide(&here(3, &line(11), true)), Decision::Stop);
-        let mid = Here { depth: 3, statement_start: false, line: Some(&line(11)), user_code: true };
+        let mid = Here {
+            depth: 3,
+            statement_start: false,
+            line: Some(&line(11)),
+            user_code: true,
+        };
         assert_eq!(plan.decide(&mid), Decision::KeepStepping);
     }
 
     #[test]
     fn into_stops_in_user_callee_only() {
-        let plan = StepPlan { kind: StepKind::Into, depth: 3, line: Some(line(10)) };
+        let plan = StepPlan {
+            kind: StepKind::Into,
+            depth: 3,
+            line: Some(line(10)),
+        };
         assert_eq!(plan.decide(&here(4, &line(20), true)), Decision::Stop);
-        assert_eq!(plan.decide(&here(4, &line(20), false)), Decision::KeepStepping);
+        assert_eq!(
+            plan.decide(&here(4, &line(20), false)),
+            Decision::KeepStepping
+        );
     }
 
     #[test]
     fn out_stops_after_return_or_runs_freely() {
-        let plan = StepPlan { kind: StepKind::Out, depth: 3, line: Some(line(10)) };
-        assert_eq!(plan.decide(&here(3, &line(11), true)), Decision::KeepStepping);
+        let plan = StepPlan {
+            kind: StepKind::Out,
+            depth: 3,
+            line: Some(line(10)),
+        };
+        assert_eq!(
+            plan.decide(&here(3, &line(11), true)),
+            Decision::KeepStepping
+        );
         assert_eq!(plan.decide(&here(2, &line(5), true)), Decision::Stop);
         assert_eq!(plan.decide(&here(2, &line(5), false)), Decision::RunFreely);
     }

@@ -49,20 +49,33 @@ pub(crate) fn evaluate(
     let mut is_value = false;
     let mut bytes = expr.0.clone();
     let mut implicit: Option<Vec<u8>> = None;
-    let pop = |stack: &mut Vec<u64>| stack.pop().ok_or_else(|| anyhow!("DWARF expression stack underflow"));
+    let pop = |stack: &mut Vec<u64>| {
+        stack
+            .pop()
+            .ok_or_else(|| anyhow!("DWARF expression stack underflow"))
+    };
     while !bytes.is_empty() {
         let op = Operation::parse(&mut bytes, encoding)?;
         match op {
             Operation::WasmLocal { index } => {
-                stack.push(ctx.local(index).ok_or_else(|| anyhow!("no wasm local {index} in this frame"))?);
+                stack.push(
+                    ctx.local(index)
+                        .ok_or_else(|| anyhow!("no wasm local {index} in this frame"))?,
+                );
                 is_value = true;
             }
             Operation::WasmGlobal { index } => {
-                stack.push(ctx.global(index).ok_or_else(|| anyhow!("no wasm global {index}"))?);
+                stack.push(
+                    ctx.global(index)
+                        .ok_or_else(|| anyhow!("no wasm global {index}"))?,
+                );
                 is_value = true;
             }
             Operation::WasmStack { index } => {
-                stack.push(ctx.operand(index).ok_or_else(|| anyhow!("no operand stack slot {index}"))?);
+                stack.push(
+                    ctx.operand(index)
+                        .ok_or_else(|| anyhow!("no operand stack slot {index}"))?,
+                );
                 is_value = true;
             }
             Operation::StackValue => is_value = true,
@@ -94,7 +107,9 @@ pub(crate) fn evaluate(
             }
             Operation::Pick { index } => {
                 let len = stack.len();
-                let v = *stack.get(len.wrapping_sub(1 + index as usize)).ok_or_else(|| anyhow!("bad DW_OP_pick"))?;
+                let v = *stack
+                    .get(len.wrapping_sub(1 + index as usize))
+                    .ok_or_else(|| anyhow!("bad DW_OP_pick"))?;
                 stack.push(v);
             }
             Operation::Swap => {
@@ -148,7 +163,10 @@ pub(crate) fn evaluate(
             }
             Operation::Piece { size_in_bits, .. } => {
                 let location = finish(&mut stack, is_value, implicit.take());
-                pieces.push(Piece { location, size_bits: Some(size_in_bits) });
+                pieces.push(Piece {
+                    location,
+                    size_bits: Some(size_in_bits),
+                });
                 stack.clear();
                 is_value = false;
             }
@@ -156,7 +174,10 @@ pub(crate) fn evaluate(
         }
     }
     if pieces.is_empty() {
-        pieces.push(Piece { location: finish(&mut stack, is_value, implicit), size_bits: None });
+        pieces.push(Piece {
+            location: finish(&mut stack, is_value, implicit),
+            size_bits: None,
+        });
     }
     Ok(pieces)
 }
@@ -228,7 +249,11 @@ mod tests {
     }
 
     fn eval(bytes: &[u8], frame_base: Option<u64>) -> Result<Vec<Piece>> {
-        let encoding = gimli::Encoding { format: gimli::Format::Dwarf32, version: 4, address_size: 4 };
+        let encoding = gimli::Encoding {
+            format: gimli::Format::Dwarf32,
+            version: 4,
+            address_size: 4,
+        };
         let expr = gimli::Expression(EndianArcSlice::new(Arc::from(bytes), LittleEndian));
         evaluate(expr, encoding, frame_base, &Ctx)
     }
@@ -237,17 +262,29 @@ mod tests {
     fn wasm_local_is_a_value() {
         // DW_OP_WASM_location 0x0 2
         let p = eval(&[0xed, 0x00, 0x02], None).unwrap();
-        assert_eq!(p[0].location, Location::Value(0x1000u64.to_le_bytes().to_vec()));
+        assert_eq!(
+            p[0].location,
+            Location::Value(0x1000u64.to_le_bytes().to_vec())
+        );
         // ... plus DW_OP_stack_value
         let p = eval(&[0xed, 0x00, 0x02, 0x9f], None).unwrap();
-        assert_eq!(p[0].location, Location::Value(0x1000u64.to_le_bytes().to_vec()));
+        assert_eq!(
+            p[0].location,
+            Location::Value(0x1000u64.to_le_bytes().to_vec())
+        );
     }
 
     #[test]
     fn fbreg_is_memory() {
         // DW_OP_fbreg 12
         let p = eval(&[0x91, 0x0c], Some(0x1000)).unwrap();
-        assert_eq!(p, vec![Piece { location: Location::Memory(0x100c), size_bits: None }]);
+        assert_eq!(
+            p,
+            vec![Piece {
+                location: Location::Memory(0x100c),
+                size_bits: None
+            }]
+        );
         assert!(eval(&[0x91, 0x0c], None).is_err());
     }
 
@@ -255,13 +292,22 @@ mod tests {
     fn local_plus_const_then_deref() {
         // DW_OP_WASM_location 0 2; DW_OP_plus_uconst 0x10; DW_OP_deref_size 4; DW_OP_stack_value
         let p = eval(&[0xed, 0x00, 0x02, 0x23, 0x10, 0x94, 0x04, 0x9f], None).unwrap();
-        assert_eq!(p[0].location, Location::Value(0x11223344u64.to_le_bytes().to_vec()));
+        assert_eq!(
+            p[0].location,
+            Location::Value(0x11223344u64.to_le_bytes().to_vec())
+        );
     }
 
     #[test]
     fn pieces() {
         // DW_OP_WASM_location 0 2; DW_OP_piece 4; DW_OP_addr 0x20; DW_OP_piece 4
-        let p = eval(&[0xed, 0x00, 0x02, 0x93, 0x04, 0x03, 0x20, 0, 0, 0, 0x93, 0x04], None).unwrap();
+        let p = eval(
+            &[
+                0xed, 0x00, 0x02, 0x93, 0x04, 0x03, 0x20, 0, 0, 0, 0x93, 0x04,
+            ],
+            None,
+        )
+        .unwrap();
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].size_bits, Some(32));
         assert_eq!(p[1].location, Location::Memory(0x20));

@@ -44,7 +44,10 @@ pub struct FunctionFrame {
 
 impl FunctionIndex {
     pub(crate) fn build(dwarf: &gimli::Dwarf<R>, units: &[gimli::Unit<R>]) -> Result<Self> {
-        let mut index = FunctionIndex { ranges: Vec::new(), names: HashMap::new() };
+        let mut index = FunctionIndex {
+            ranges: Vec::new(),
+            names: HashMap::new(),
+        };
         for (unit_idx, unit) in units.iter().enumerate() {
             // Namespace path of the DIE being visited, by depth.
             let mut scopes: Vec<(isize, String)> = Vec::new();
@@ -66,7 +69,11 @@ impl FunctionIndex {
                         let path: Vec<&str> = scopes.iter().map(|(_, n)| n.as_str()).collect();
                         let name = linkage_name(dwarf, unit, entry).or_else(|| {
                             let own = die_name(dwarf, unit, entry)?;
-                            Some(if path.is_empty() { own } else { format!("{}::{own}", path.join("::")) })
+                            Some(if path.is_empty() {
+                                own
+                            } else {
+                                format!("{}::{own}", path.join("::"))
+                            })
                         });
                         let Some(name) = name else { continue };
                         index.names.insert((unit_idx, entry.offset()), name.clone());
@@ -92,10 +99,13 @@ impl FunctionIndex {
             // Subprograms that only point elsewhere (DW_AT_specification) get their name there.
             let mut entries = unit.entries();
             while let Some(entry) = entries.next_dfs()? {
-                if entry.tag() != gimli::DW_TAG_subprogram || index.names.contains_key(&(unit_idx, entry.offset())) {
+                if entry.tag() != gimli::DW_TAG_subprogram
+                    || index.names.contains_key(&(unit_idx, entry.offset()))
+                {
                     continue;
                 }
-                if let Some(AttributeValue::UnitRef(target)) = entry.attr_value(gimli::DW_AT_specification)
+                if let Some(AttributeValue::UnitRef(target)) =
+                    entry.attr_value(gimli::DW_AT_specification)
                     && let Some(name) = index.names.get(&(unit_idx, target)).cloned()
                 {
                     index.names.insert((unit_idx, entry.offset()), name);
@@ -107,14 +117,20 @@ impl FunctionIndex {
                 f.name.clone_from(name);
             }
         }
-        index.ranges.sort_by_key(|f| (f.low, std::cmp::Reverse(f.high)));
+        index
+            .ranges
+            .sort_by_key(|f| (f.low, std::cmp::Reverse(f.high)));
         Ok(index)
     }
 
     /// The function whose range contains `addr`.
     pub(crate) fn innermost(&self, addr: u64) -> Option<&Function> {
         let idx = self.ranges.partition_point(|f| f.low <= addr);
-        self.ranges[..idx].iter().rev().take(8).find(|f| addr < f.high)
+        self.ranges[..idx]
+            .iter()
+            .rev()
+            .take(8)
+            .find(|f| addr < f.high)
     }
 
     /// The Rust crate's `main` (`crate::main`), else a top-level C `main`.
@@ -122,7 +138,11 @@ impl FunctionIndex {
         let rust_main = self.ranges.iter().find(|f| {
             f.namespaced && f.name.ends_with("::main") && f.name.matches("::").count() == 1
         });
-        rust_main.or_else(|| self.ranges.iter().find(|f| !f.namespaced && f.name == "main"))
+        rust_main.or_else(|| {
+            self.ranges
+                .iter()
+                .find(|f| !f.namespaced && f.name == "main")
+        })
     }
 
     fn name_of(&self, unit: usize, offset: UnitOffset) -> Option<&str> {
@@ -132,7 +152,9 @@ impl FunctionIndex {
 
 /// Frames at `addr`: the chain of inlined subroutines inside the function, innermost first.
 pub(crate) fn frames_at(info: &DebugInfo, addr: u64) -> Vec<FunctionFrame> {
-    let Some(func) = info.functions.innermost(addr) else { return Vec::new() };
+    let Some(func) = info.functions.innermost(addr) else {
+        return Vec::new();
+    };
     let unit = &info.units[func.unit];
     // Inlined calls containing `addr` nest, so a depth-first walk meets them outermost first.
     let mut chain: Vec<(UnitOffset, String)> = vec![(func.offset, func.name.clone())];
@@ -147,7 +169,8 @@ pub(crate) fn frames_at(info: &DebugInfo, addr: u64) -> Vec<FunctionFrame> {
                 Some(_) => {}
             }
             if entry.tag() == gimli::DW_TAG_inlined_subroutine
-                && let Some((offset, name, site)) = inlined_containing(info, func.unit, entry.offset(), addr)
+                && let Some((offset, name, site)) =
+                    inlined_containing(info, func.unit, entry.offset(), addr)
             {
                 chain.push((offset, name));
                 call_sites.push(site);
@@ -159,7 +182,13 @@ pub(crate) fn frames_at(info: &DebugInfo, addr: u64) -> Vec<FunctionFrame> {
     let mut frames = Vec::with_capacity(chain.len());
     let mut location = info.lines.line_at(addr);
     for (i, (scope, name)) in chain.into_iter().enumerate().rev() {
-        frames.push(FunctionFrame { name, location: location.clone(), unit: func.unit, scope, subprogram: func.offset });
+        frames.push(FunctionFrame {
+            name,
+            location: location.clone(),
+            unit: func.unit,
+            scope,
+            subprogram: func.offset,
+        });
         if i > 0 {
             location = call_sites[i - 1].clone();
         }
@@ -177,11 +206,15 @@ fn inlined_containing(
 ) -> Option<(UnitOffset, String, Option<SourceLine>)> {
     let unit = &info.units[unit_idx];
     let entry = unit.entry(offset).ok()?;
-    if entry.tag() != gimli::DW_TAG_inlined_subroutine || !die_contains(info, unit_idx, &entry, addr) {
+    if entry.tag() != gimli::DW_TAG_inlined_subroutine
+        || !die_contains(info, unit_idx, &entry, addr)
+    {
         return None;
     }
     let name = match entry.attr_value(gimli::DW_AT_abstract_origin) {
-        Some(AttributeValue::UnitRef(origin)) => info.functions.name_of(unit_idx, origin).map(str::to_owned),
+        Some(AttributeValue::UnitRef(origin)) => {
+            info.functions.name_of(unit_idx, origin).map(str::to_owned)
+        }
         _ => None,
     }
     .unwrap_or_else(|| "<inlined>".to_string());
@@ -198,7 +231,10 @@ fn inlined_containing(
         Some(AttributeValue::Data2(c)) => c as u32,
         _ => 0,
     };
-    let site = match (entry.attr_value(gimli::DW_AT_call_file), unit.line_program.as_ref()) {
+    let site = match (
+        entry.attr_value(gimli::DW_AT_call_file),
+        unit.line_program.as_ref(),
+    ) {
         (Some(AttributeValue::FileIndex(file)), Some(program)) => {
             let comp_dir = unit
                 .comp_dir
@@ -219,7 +255,9 @@ pub(crate) fn die_contains(
     entry: &gimli::DebuggingInformationEntry<R>,
     addr: u64,
 ) -> bool {
-    let Ok(mut ranges) = info.dwarf.die_ranges(&info.units[unit_idx], entry) else { return false };
+    let Ok(mut ranges) = info.dwarf.die_ranges(&info.units[unit_idx], entry) else {
+        return false;
+    };
     while let Ok(Some(range)) = ranges.next() {
         if range.begin <= addr && addr < range.end {
             return true;

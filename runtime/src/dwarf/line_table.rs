@@ -44,10 +44,16 @@ pub(crate) struct LineTable {
 
 impl LineTable {
     pub(crate) fn build(dwarf: &gimli::Dwarf<R>, units: &[gimli::Unit<R>]) -> Result<Self> {
-        let mut table = LineTable { files: Vec::new(), sequences: Vec::new(), by_file: HashMap::new() };
+        let mut table = LineTable {
+            files: Vec::new(),
+            sequences: Vec::new(),
+            by_file: HashMap::new(),
+        };
         let mut file_ids: HashMap<String, u32> = HashMap::new();
         for unit in units {
-            let Some(program) = unit.line_program.clone() else { continue };
+            let Some(program) = unit.line_program.clone() else {
+                continue;
+            };
             let comp_dir = unit
                 .comp_dir
                 .as_ref()
@@ -97,7 +103,9 @@ impl LineTable {
         }
         // Dead code keeps its rows at address 0 (tombstones); drop sequences that overlap an
         // earlier live one so lookups stay unambiguous.
-        table.sequences.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+        table
+            .sequences
+            .sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
         let mut kept: Vec<Sequence> = Vec::with_capacity(table.sequences.len());
         for seq in table.sequences.drain(..) {
             if kept.last().is_some_and(|last| seq.start < last.end) {
@@ -114,7 +122,13 @@ impl LineTable {
             for row in &seq.rows {
                 let starts_run = previous.is_none_or(|p| p.line != row.line || p.file != row.file);
                 if starts_run && row.is_stmt && row.line != 0 {
-                    table.by_file.entry(row.file).or_default().entry(row.line).or_default().push(row.addr);
+                    table
+                        .by_file
+                        .entry(row.file)
+                        .or_default()
+                        .entry(row.line)
+                        .or_default()
+                        .push(row.addr);
                 }
                 previous = Some(row);
             }
@@ -147,14 +161,22 @@ impl LineTable {
     }
 
     pub(crate) fn source_line(&self, row: &LineRow) -> SourceLine {
-        SourceLine { path: self.files[row.file as usize].clone(), line: row.line, column: row.column }
+        SourceLine {
+            path: self.files[row.file as usize].clone(),
+            line: row.line,
+            column: row.column,
+        }
     }
 
-
     pub(crate) fn is_statement_start(&self, addr: u64) -> bool {
-        let Some(seq) = self.sequence_at(addr) else { return false };
+        let Some(seq) = self.sequence_at(addr) else {
+            return false;
+        };
         let from = seq.rows.partition_point(|r| r.addr < addr);
-        seq.rows[from..].iter().take_while(|r| r.addr == addr).any(|r| r.is_stmt && r.line != 0)
+        seq.rows[from..]
+            .iter()
+            .take_while(|r| r.addr == addr)
+            .any(|r| r.is_stmt && r.line != 0)
     }
 
     pub(crate) fn file_id(&self, path: &str) -> Option<u32> {
@@ -176,7 +198,11 @@ impl LineTable {
         let mut result: Vec<u64> = addrs
             .iter()
             .map(|&addr| {
-                if function_of(addr) == Some(addr) { self.after_prologue(addr, actual).unwrap_or(addr) } else { addr }
+                if function_of(addr) == Some(addr) {
+                    self.after_prologue(addr, actual).unwrap_or(addr)
+                } else {
+                    addr
+                }
             })
             .collect();
         result.sort_unstable();

@@ -93,7 +93,10 @@ impl DebugInfo {
         let (actual, addrs) = self.lines.breakpoint_addresses(path, line, |addr| {
             self.functions.innermost(addr).map(|f| f.low)
         })?;
-        Some((actual, addrs.into_iter().map(|a| self.to_module_pc(a)).collect()))
+        Some((
+            actual,
+            addrs.into_iter().map(|a| self.to_module_pc(a)).collect(),
+        ))
     }
 
     /// Whether any line-table file matches `path` (so an unmatched path is "not in this module").
@@ -112,7 +115,10 @@ impl DebugInfo {
     /// `main` (inside a namespace) or else a C `main`.
     pub fn entry_function_pc(&self) -> Option<u32> {
         let func = self.functions.find_entry_main()?;
-        let addr = self.lines.first_statement_in(func.low, func.high).unwrap_or(func.low);
+        let addr = self
+            .lines
+            .first_statement_in(func.low, func.high)
+            .unwrap_or(func.low);
         Some(self.to_module_pc(addr))
     }
 

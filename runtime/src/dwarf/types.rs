@@ -30,15 +30,30 @@ pub struct TypeDesc {
 #[derive(Debug, Clone)]
 pub enum TypeKind {
     /// A scalar: `DW_ATE_*` encoding.
-    Base { encoding: gimli::DwAte },
+    Base {
+        encoding: gimli::DwAte,
+    },
     /// Pointers and references; `None` target is `void *`.
-    Pointer { target: Option<TypeRef> },
-    Struct { fields: Vec<Field>, variant_part: Option<VariantPart> },
-    Union { fields: Vec<Field> },
+    Pointer {
+        target: Option<TypeRef>,
+    },
+    Struct {
+        fields: Vec<Field>,
+        variant_part: Option<VariantPart>,
+    },
+    Union {
+        fields: Vec<Field>,
+    },
     /// `count` is `None` for flexible arrays.
-    Array { element: TypeRef, count: Option<u64> },
+    Array {
+        element: TypeRef,
+        count: Option<u64>,
+    },
     /// A C-like enum (Rust fieldless enums too).
-    Enum { enumerators: Vec<(String, i64)>, signed: bool },
+    Enum {
+        enumerators: Vec<(String, i64)>,
+        signed: bool,
+    },
     Function,
     /// `void`, `()`, or something we do not read.
     Unit,
@@ -75,16 +90,27 @@ pub(crate) struct TypeCache {
 
 impl TypeCache {
     pub(crate) fn get(&self, info: &DebugInfo, ty: TypeRef) -> Result<Arc<TypeDesc>> {
-        if let Some(desc) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&ty) {
+        if let Some(desc) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&ty)
+        {
             return Ok(desc.clone());
         }
         let desc = Arc::new(self.describe(info, ty, 0)?);
-        self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(ty, desc.clone());
+        self.cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(ty, desc.clone());
         Ok(desc)
     }
 
     fn qualified_name(&self, info: &DebugInfo, ty: TypeRef) -> Option<String> {
-        self.qualified.get_or_init(|| qualified_type_names(info)).get(&(ty.unit, ty.offset)).cloned()
+        self.qualified
+            .get_or_init(|| qualified_type_names(info))
+            .get(&(ty.unit, ty.offset))
+            .cloned()
     }
 
     fn describe(&self, info: &DebugInfo, ty: TypeRef, depth: u32) -> Result<TypeDesc> {
@@ -133,7 +159,12 @@ impl TypeCache {
             | gimli::DW_TAG_restrict_type
             | gimli::DW_TAG_atomic_type => {
                 let Some(target) = target else {
-                    return Ok(TypeDesc { name: "void".into(), size: 0, kind: TypeKind::Unit, template_params });
+                    return Ok(TypeDesc {
+                        name: "void".into(),
+                        size: 0,
+                        kind: TypeKind::Unit,
+                        template_params,
+                    });
                 };
                 let mut inner = (*self.get(info, target)?).clone();
                 match entry.tag() {
@@ -154,22 +185,39 @@ impl TypeCache {
                 if entry.tag() == gimli::DW_TAG_union_type {
                     TypeKind::Union { fields }
                 } else {
-                    TypeKind::Struct { fields, variant_part }
+                    TypeKind::Struct {
+                        fields,
+                        variant_part,
+                    }
                 }
             }
             gimli::DW_TAG_array_type => {
-                let Some(element) = target else { bail!("array without element type") };
+                let Some(element) = target else {
+                    bail!("array without element type")
+                };
                 let count = array_count(unit, ty.offset)?;
                 let elem_size = self.get(info, element)?.size;
                 let size = size.unwrap_or(elem_size * count.unwrap_or(0));
-                let name = format!("[{}; {}]", self.get(info, element)?.name, count.map(|c| c.to_string()).unwrap_or_default());
-                return Ok(TypeDesc { name, size, kind: TypeKind::Array { element, count }, template_params });
+                let name = format!(
+                    "[{}; {}]",
+                    self.get(info, element)?.name,
+                    count.map(|c| c.to_string()).unwrap_or_default()
+                );
+                return Ok(TypeDesc {
+                    name,
+                    size,
+                    kind: TypeKind::Array { element, count },
+                    template_params,
+                });
             }
             gimli::DW_TAG_enumeration_type => {
                 let signed = target
                     .and_then(|t| self.get(info, t).ok())
                     .is_some_and(|d| matches!(d.kind, TypeKind::Base { encoding } if encoding == gimli::DW_ATE_signed));
-                TypeKind::Enum { enumerators: read_enumerators(info, ty)?, signed }
+                TypeKind::Enum {
+                    enumerators: read_enumerators(info, ty)?,
+                    signed,
+                }
             }
             gimli::DW_TAG_subroutine_type => TypeKind::Function,
             _ => TypeKind::Unit,
@@ -245,21 +293,29 @@ fn read_members(info: &DebugInfo, ty: TypeRef) -> Result<Members> {
                             discriminant = Some(member(info, ty.unit, pe));
                         }
                         gimli::DW_TAG_variant => {
-                            let discr_value = pe.attr(gimli::DW_AT_discr_value).and_then(|a| match a.value() {
-                                AttributeValue::Sdata(v) => Some(v as u64),
-                                other => other.udata_value(),
-                            });
+                            let discr_value =
+                                pe.attr(gimli::DW_AT_discr_value)
+                                    .and_then(|a| match a.value() {
+                                        AttributeValue::Sdata(v) => Some(v as u64),
+                                        other => other.udata_value(),
+                                    });
                             let mut inner = part.children();
                             while let Some(m) = inner.next()? {
                                 if m.entry().tag() == gimli::DW_TAG_member {
-                                    variants.push(Variant { discr_value, field: member(info, ty.unit, m.entry()) });
+                                    variants.push(Variant {
+                                        discr_value,
+                                        field: member(info, ty.unit, m.entry()),
+                                    });
                                 }
                             }
                         }
                         _ => {}
                     }
                 }
-                variant_part = Some(VariantPart { discriminant, variants });
+                variant_part = Some(VariantPart {
+                    discriminant,
+                    variants,
+                });
             }
             _ => {}
         }
@@ -283,7 +339,10 @@ fn read_enumerators(info: &DebugInfo, ty: TypeRef) -> Result<Vec<(String, i64)>>
                     other => other.udata_value().map(|v| v as i64),
                 })
                 .unwrap_or(0);
-            out.push((die_name(&info.dwarf, unit, entry).unwrap_or_default(), value));
+            out.push((
+                die_name(&info.dwarf, unit, entry).unwrap_or_default(),
+                value,
+            ));
         }
     }
     Ok(out)
@@ -301,11 +360,13 @@ fn array_count(unit: &gimli::Unit<R>, offset: UnitOffset) -> Result<Option<u64>>
             continue;
         }
         let count = udata(entry, gimli::DW_AT_count).or_else(|| {
-            let upper = entry.attr(gimli::DW_AT_upper_bound).and_then(|a| match a.value() {
-                AttributeValue::Sdata(v) if v >= 0 => Some(v as u64),
-                AttributeValue::Sdata(_) => None,
-                other => other.udata_value(),
-            })?;
+            let upper = entry
+                .attr(gimli::DW_AT_upper_bound)
+                .and_then(|a| match a.value() {
+                    AttributeValue::Sdata(v) if v >= 0 => Some(v as u64),
+                    AttributeValue::Sdata(_) => None,
+                    other => other.udata_value(),
+                })?;
             let lower = udata(entry, gimli::DW_AT_lower_bound).unwrap_or(0);
             Some(upper + 1 - lower)
         });
@@ -332,7 +393,10 @@ fn qualified_type_names(info: &DebugInfo) -> HashMap<(usize, UnitOffset), String
             let tag = entry.tag();
             let is_scope = matches!(
                 tag,
-                gimli::DW_TAG_namespace | gimli::DW_TAG_structure_type | gimli::DW_TAG_enumeration_type | gimli::DW_TAG_union_type
+                gimli::DW_TAG_namespace
+                    | gimli::DW_TAG_structure_type
+                    | gimli::DW_TAG_enumeration_type
+                    | gimli::DW_TAG_union_type
             );
             let is_type = matches!(
                 tag,
@@ -347,7 +411,9 @@ fn qualified_type_names(info: &DebugInfo) -> HashMap<(usize, UnitOffset), String
             if !is_scope && !is_type {
                 continue;
             }
-            let Some(own) = die_name(&info.dwarf, unit, entry) else { continue };
+            let Some(own) = die_name(&info.dwarf, unit, entry) else {
+                continue;
+            };
             // Only Rust-style namespaces qualify a name; C types stay as written.
             let path: Vec<&str> = scopes.iter().map(|(_, n)| n.as_str()).collect();
             let qualified = if path.is_empty() || tag == gimli::DW_TAG_base_type {

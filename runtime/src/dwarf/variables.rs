@@ -20,10 +20,16 @@ pub struct VariableInfo {
 
 /// Variables of `frame` whose lexical block contains `addr`, parameters first, in
 /// declaration order; an inner block's variable shadows an outer one of the same name.
-pub(crate) fn variables_in_scope(info: &DebugInfo, frame: &FunctionFrame, addr: u64) -> Vec<VariableInfo> {
+pub(crate) fn variables_in_scope(
+    info: &DebugInfo,
+    frame: &FunctionFrame,
+    addr: u64,
+) -> Vec<VariableInfo> {
     let unit = &info.units[frame.unit];
     let mut out: Vec<VariableInfo> = Vec::new();
-    let Ok(mut entries) = unit.entries_at_offset(frame.scope) else { return out };
+    let Ok(mut entries) = unit.entries_at_offset(frame.scope) else {
+        return out;
+    };
     let mut base_depth = None;
     // Depth below which we skip a subtree (a block not containing `addr`, or an inlined call,
     // whose variables belong to another frame).
@@ -45,18 +51,21 @@ pub(crate) fn variables_in_scope(info: &DebugInfo, frame: &FunctionFrame, addr: 
             skip_below = None;
         }
         match entry.tag() {
-            gimli::DW_TAG_lexical_block => {
-                if !die_contains(info, frame.unit, entry, addr) {
-                    skip_below = Some(depth);
-                }
+            gimli::DW_TAG_lexical_block if !die_contains(info, frame.unit, entry, addr) => {
+                skip_below = Some(depth);
             }
             gimli::DW_TAG_inlined_subroutine | gimli::DW_TAG_subprogram => skip_below = Some(depth),
             gimli::DW_TAG_variable | gimli::DW_TAG_formal_parameter => {
-                let Some(name) = die_name(&info.dwarf, unit, entry).or_else(|| origin_name(info, frame.unit, entry)) else {
+                let Some(name) = die_name(&info.dwarf, unit, entry)
+                    .or_else(|| origin_name(info, frame.unit, entry))
+                else {
                     continue;
                 };
                 let ty = match entry.attr_value(gimli::DW_AT_type) {
-                    Some(AttributeValue::UnitRef(offset)) => Some(TypeRef { unit: frame.unit, offset }),
+                    Some(AttributeValue::UnitRef(offset)) => Some(TypeRef {
+                        unit: frame.unit,
+                        offset,
+                    }),
                     _ => origin_type(info, frame.unit, entry),
                 };
                 let var = VariableInfo {
@@ -80,19 +89,31 @@ pub(crate) fn variables_in_scope(info: &DebugInfo, frame: &FunctionFrame, addr: 
     out
 }
 
-fn origin(info: &DebugInfo, unit: usize, entry: &gimli::DebuggingInformationEntry<R>) -> Option<gimli::DebuggingInformationEntry<R>> {
+fn origin(
+    info: &DebugInfo,
+    unit: usize,
+    entry: &gimli::DebuggingInformationEntry<R>,
+) -> Option<gimli::DebuggingInformationEntry<R>> {
     match entry.attr_value(gimli::DW_AT_abstract_origin)? {
         AttributeValue::UnitRef(offset) => info.units[unit].entry(offset).ok(),
         _ => None,
     }
 }
 
-fn origin_name(info: &DebugInfo, unit: usize, entry: &gimli::DebuggingInformationEntry<R>) -> Option<String> {
+fn origin_name(
+    info: &DebugInfo,
+    unit: usize,
+    entry: &gimli::DebuggingInformationEntry<R>,
+) -> Option<String> {
     let origin = origin(info, unit, entry)?;
     die_name(&info.dwarf, &info.units[unit], &origin)
 }
 
-fn origin_type(info: &DebugInfo, unit: usize, entry: &gimli::DebuggingInformationEntry<R>) -> Option<TypeRef> {
+fn origin_type(
+    info: &DebugInfo,
+    unit: usize,
+    entry: &gimli::DebuggingInformationEntry<R>,
+) -> Option<TypeRef> {
     match origin(info, unit, entry)?.attr_value(gimli::DW_AT_type)? {
         AttributeValue::UnitRef(offset) => Some(TypeRef { unit, offset }),
         _ => None,
@@ -101,10 +122,16 @@ fn origin_type(info: &DebugInfo, unit: usize, entry: &gimli::DebuggingInformatio
 
 /// The value of the subprogram's `DW_AT_frame_base` (on wasm: a local or global holding the
 /// shadow-stack frame pointer).
-pub(crate) fn frame_base(info: &DebugInfo, frame: &FunctionFrame, ctx: &dyn EvalContext) -> Option<u64> {
+pub(crate) fn frame_base(
+    info: &DebugInfo,
+    frame: &FunctionFrame,
+    ctx: &dyn EvalContext,
+) -> Option<u64> {
     let unit = &info.units[frame.unit];
     let entry = unit.entry(frame.subprogram).ok()?;
-    let AttributeValue::Exprloc(expr) = entry.attr_value(gimli::DW_AT_frame_base)? else { return None };
+    let AttributeValue::Exprloc(expr) = entry.attr_value(gimli::DW_AT_frame_base)? else {
+        return None;
+    };
     let pieces = expression::evaluate(expr, unit.encoding(), None, ctx).ok()?;
     match pieces.first()?.location {
         expression::Location::Value(ref bytes) => {
@@ -128,7 +155,12 @@ pub(crate) fn locate(
 ) -> Result<Vec<Piece>> {
     let unit = &info.units[var.unit];
     let entry = unit.entry(var.die)?;
-    let unavailable = || vec![Piece { location: expression::Location::Unavailable, size_bits: None }];
+    let unavailable = || {
+        vec![Piece {
+            location: expression::Location::Unavailable,
+            size_bits: None,
+        }]
+    };
     let Some(value) = entry.attr_value(gimli::DW_AT_location) else {
         return Ok(unavailable());
     };

@@ -24,7 +24,9 @@ pub struct LinearMemory<'a>(pub &'a [u8]);
 impl MemoryAccess for LinearMemory<'_> {
     fn read(&self, addr: u64, len: usize) -> Option<Vec<u8>> {
         let start = usize::try_from(addr).ok()?;
-        self.0.get(start..start.checked_add(len)?).map(<[u8]>::to_vec)
+        self.0
+            .get(start..start.checked_add(len)?)
+            .map(<[u8]>::to_vec)
     }
 }
 
@@ -53,7 +55,13 @@ impl ValueLoc {
                     let len = piece.size_bits.unwrap_or(32).div_ceil(8) as usize;
                     let part = match &piece.location {
                         Location::Memory(addr) => mem.read(*addr, len),
-                        Location::Value(v) => Some(v.iter().copied().chain(std::iter::repeat(0)).take(len).collect()),
+                        Location::Value(v) => Some(
+                            v.iter()
+                                .copied()
+                                .chain(std::iter::repeat(0))
+                                .take(len)
+                                .collect(),
+                        ),
                         Location::Unavailable => None,
                     };
                     match part {
@@ -82,7 +90,14 @@ impl ValueLoc {
             ValueLoc::Memory(addr) => mem.read(*addr, len),
             ValueLoc::Bytes(bytes) => {
                 // A value in a wasm local is zero-extended to the type's size.
-                Some(bytes.iter().copied().chain(std::iter::repeat(0)).take(len).collect())
+                Some(
+                    bytes
+                        .iter()
+                        .copied()
+                        .chain(std::iter::repeat(0))
+                        .take(len)
+                        .collect(),
+                )
             }
             ValueLoc::Unavailable => None,
         }
@@ -109,7 +124,12 @@ pub struct ValueView {
 
 impl ValueView {
     pub(crate) fn leaf(value: impl Into<String>, type_name: impl Into<String>) -> Self {
-        ValueView { value: value.into(), type_name: type_name.into(), expand: None, address: None }
+        ValueView {
+            value: value.into(),
+            type_name: type_name.into(),
+            expand: None,
+            address: None,
+        }
     }
 
     /// How many indexed children (elements) it has, for paging.
@@ -133,9 +153,16 @@ impl ValueView {
 #[derive(Debug, Clone)]
 pub enum Expand {
     /// Named fields at `loc` (offsets relative to it); `display` names them for the user.
-    Fields { fields: Vec<(String, Field)>, loc: ValueLoc },
+    Fields {
+        fields: Vec<(String, Field)>,
+        loc: ValueLoc,
+    },
     /// `count` elements of type `element` from address `base`, named `[i]`.
-    Elements { element: TypeRef, base: u64, count: u64 },
+    Elements {
+        element: TypeRef,
+        base: u64,
+        count: u64,
+    },
 }
 
 /// A named child value.
@@ -170,8 +197,15 @@ impl Renderer<'_> {
         view
     }
 
-    pub(crate) fn view_at_depth(&self, ty: Option<TypeRef>, loc: &ValueLoc, depth: u32) -> ValueView {
-        let Some(ty) = ty else { return ValueView::leaf("<no type>", "?") };
+    pub(crate) fn view_at_depth(
+        &self,
+        ty: Option<TypeRef>,
+        loc: &ValueLoc,
+        depth: u32,
+    ) -> ValueView {
+        let Some(ty) = ty else {
+            return ValueView::leaf("<no type>", "?");
+        };
         let desc = match self.info.type_desc(ty) {
             Ok(desc) => desc,
             Err(e) => return ValueView::leaf(format!("<{e}>"), "?"),
@@ -179,7 +213,8 @@ impl Renderer<'_> {
         if matches!(loc, ValueLoc::Unavailable) {
             return ValueView::leaf("<optimized out>", desc.name.clone());
         }
-        let mut view = rust::view(self, &desc, loc, depth).unwrap_or_else(|| layout::view(self, &desc, loc, depth));
+        let mut view = rust::view(self, &desc, loc, depth)
+            .unwrap_or_else(|| layout::view(self, &desc, loc, depth));
         if view.address.is_none() {
             view.address = loc.address();
         }
@@ -191,11 +226,21 @@ impl Renderer<'_> {
         match expand {
             Expand::Fields { fields, loc } => fields
                 .iter()
-                .map(|(name, field)| Child { name: name.clone(), view: self.view(field.ty, &loc.offset(field.offset)) })
+                .map(|(name, field)| Child {
+                    name: name.clone(),
+                    view: self.view(field.ty, &loc.offset(field.offset)),
+                })
                 .collect(),
-            Expand::Elements { element, base, count: total } => {
+            Expand::Elements {
+                element,
+                base,
+                count: total,
+            } => {
                 let size = self.info.type_desc(*element).map(|d| d.size).unwrap_or(0);
-                let end = count.map(|c| start.saturating_add(c)).unwrap_or(*total).min(*total);
+                let end = count
+                    .map(|c| start.saturating_add(c))
+                    .unwrap_or(*total)
+                    .min(*total);
                 (start..end)
                     .map(|i| Child {
                         name: format!("[{i}]"),
@@ -207,14 +252,23 @@ impl Renderer<'_> {
     }
 
     /// A summary for a collection: `[a, b, c]`, or the first elements and `…`.
-    pub(crate) fn elements_summary(&self, element: TypeRef, base: u64, count: u64, depth: u32) -> String {
+    pub(crate) fn elements_summary(
+        &self,
+        element: TypeRef,
+        base: u64,
+        count: u64,
+        depth: u32,
+    ) -> String {
         if depth >= SUMMARY_DEPTH {
             return format!("[…; {count}]");
         }
         let size = self.info.type_desc(element).map(|d| d.size).unwrap_or(0);
         let shown = count.min(SUMMARY_ELEMENTS);
         let mut parts: Vec<String> = (0..shown)
-            .map(|i| self.view_at_depth(Some(element), &ValueLoc::Memory(base + i * size), depth + 1).value)
+            .map(|i| {
+                self.view_at_depth(Some(element), &ValueLoc::Memory(base + i * size), depth + 1)
+                    .value
+            })
             .collect();
         if count > shown {
             parts.push("…".into());
@@ -238,7 +292,10 @@ mod tests {
     #[test]
     fn short_names() {
         assert_eq!(short_type_name("debuggee::Point"), "Point");
-        assert_eq!(short_type_name("alloc::vec::Vec<i32, alloc::alloc::Global>"), "Vec");
+        assert_eq!(
+            short_type_name("alloc::vec::Vec<i32, alloc::alloc::Global>"),
+            "Vec"
+        );
         assert_eq!(short_type_name("point"), "point");
     }
 

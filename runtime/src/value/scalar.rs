@@ -26,7 +26,11 @@ pub(crate) fn format_base(encoding: DwAte, bytes: &[u8]) -> String {
         let lo = le_u64(&bytes[..8]) as u128;
         let hi = le_u64(&bytes[8..]) as u128;
         let v = (hi << 64) | lo;
-        return if encoding == gimli::DW_ATE_signed { (v as i128).to_string() } else { v.to_string() };
+        return if encoding == gimli::DW_ATE_signed {
+            (v as i128).to_string()
+        } else {
+            v.to_string()
+        };
     }
     let raw = le_u64(bytes);
     match encoding {
@@ -38,8 +42,15 @@ pub(crate) fn format_base(encoding: DwAte, bytes: &[u8]) -> String {
             None => format!("{raw:#x}"),
         },
         gimli::DW_ATE_signed_char | gimli::DW_ATE_unsigned_char => {
-            let v = if encoding == gimli::DW_ATE_signed_char { sign_extend(raw, size) } else { raw as i64 };
-            match u8::try_from(v).ok().filter(|b| b.is_ascii_graphic() || *b == b' ') {
+            let v = if encoding == gimli::DW_ATE_signed_char {
+                sign_extend(raw, size)
+            } else {
+                raw as i64
+            };
+            match u8::try_from(v)
+                .ok()
+                .filter(|b| b.is_ascii_graphic() || *b == b' ')
+            {
                 Some(b) => format!("{v} '{}'", b as char),
                 None => v.to_string(),
             }
@@ -55,13 +66,31 @@ mod tests {
 
     #[test]
     fn formats_like_rust_debug() {
-        assert_eq!(format_base(gimli::DW_ATE_signed, &(-7i32).to_le_bytes()), "-7");
-        assert_eq!(format_base(gimli::DW_ATE_unsigned, &42u64.to_le_bytes()), "42");
-        assert_eq!(format_base(gimli::DW_ATE_float, &2.5f64.to_le_bytes()), "2.5");
-        assert_eq!(format_base(gimli::DW_ATE_float, &3.0f32.to_le_bytes()), "3.0");
+        assert_eq!(
+            format_base(gimli::DW_ATE_signed, &(-7i32).to_le_bytes()),
+            "-7"
+        );
+        assert_eq!(
+            format_base(gimli::DW_ATE_unsigned, &42u64.to_le_bytes()),
+            "42"
+        );
+        assert_eq!(
+            format_base(gimli::DW_ATE_float, &2.5f64.to_le_bytes()),
+            "2.5"
+        );
+        assert_eq!(
+            format_base(gimli::DW_ATE_float, &3.0f32.to_le_bytes()),
+            "3.0"
+        );
         assert_eq!(format_base(gimli::DW_ATE_boolean, &[1]), "true");
-        assert_eq!(format_base(gimli::DW_ATE_UTF, &('λ' as u32).to_le_bytes()), "'λ'");
-        assert_eq!(format_base(gimli::DW_ATE_signed_char, &[b'A']), "65 'A'");
-        assert_eq!(format_base(gimli::DW_ATE_signed, &(-1i128).to_le_bytes()), "-1");
+        assert_eq!(
+            format_base(gimli::DW_ATE_UTF, &('λ' as u32).to_le_bytes()),
+            "'λ'"
+        );
+        assert_eq!(format_base(gimli::DW_ATE_signed_char, b"A"), "65 'A'");
+        assert_eq!(
+            format_base(gimli::DW_ATE_signed, &(-1i128).to_le_bytes()),
+            "-1"
+        );
     }
 }
