@@ -13,7 +13,10 @@ const MARKER: &str = "// demo: break here";
 pub fn run() -> Result<ExitCode> {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/greeter");
     if !example.join("Cargo.toml").exists() {
-        bail!("the demo needs the wasmscope source tree: {} is missing", example.display());
+        bail!(
+            "the demo needs the wasmscope source tree: {} is missing",
+            example.display()
+        );
     }
     let wasm = build(&example)?;
     let source = example.join("src/main.rs");
@@ -50,10 +53,18 @@ async fn debug(wasm: &Path, source: &Path, line: usize) -> Result<ExitCode> {
     let (client_in, client_out) = tokio::io::split(client_end);
     let mut client = DapClient::new(client_in, client_out);
 
-    client.request("initialize", json!({ "clientID": "wasmscope-demo", "adapterID": "wasmscope" })).await?;
+    client
+        .request(
+            "initialize",
+            json!({ "clientID": "wasmscope-demo", "adapterID": "wasmscope" }),
+        )
+        .await?;
     client.request("launch", json!({ "program": wasm })).await?;
     let set = client
-        .request("setBreakpoints", json!({ "source": { "path": source }, "breakpoints": [{ "line": line }] }))
+        .request(
+            "setBreakpoints",
+            json!({ "source": { "path": source }, "breakpoints": [{ "line": line }] }),
+        )
         .await?;
     let bp = &set["breakpoints"][0];
     println!(
@@ -61,7 +72,11 @@ async fn debug(wasm: &Path, source: &Path, line: usize) -> Result<ExitCode> {
         bp["id"],
         file_name(source),
         bp["line"],
-        if bp["verified"] == true { "verified" } else { "not verified" }
+        if bp["verified"] == true {
+            "verified"
+        } else {
+            "not verified"
+        }
     );
     client.request("configurationDone", json!({})).await?;
 
@@ -86,9 +101,18 @@ async fn debug(wasm: &Path, source: &Path, line: usize) -> Result<ExitCode> {
             _ => {}
         }
     }
-    client.request("disconnect", json!({ "terminateDebuggee": true })).await?;
-    println!("\nthe program stopped {stops} times and exited with code {}", exit_code.unwrap_or(-1));
-    Ok(if stops > 0 && exit_code == Some(0) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    client
+        .request("disconnect", json!({ "terminateDebuggee": true }))
+        .await?;
+    println!(
+        "\nthe program stopped {stops} times and exited with code {}",
+        exit_code.unwrap_or(-1)
+    );
+    Ok(if stops > 0 && exit_code == Some(0) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 async fn show_stop<W: tokio::io::AsyncWrite + Unpin>(client: &mut DapClient<W>, stopped: &Value) -> Result<()> {
@@ -107,21 +131,45 @@ async fn show_stop<W: tokio::io::AsyncWrite + Unpin>(client: &mut DapClient<W>, 
     );
     let stack: Vec<String> = frames
         .iter()
-        .map(|f| format!("{} ({}:{})", f["name"].as_str().unwrap_or("?"), f["source"]["name"].as_str().unwrap_or("?"), f["line"]))
+        .map(|f| {
+            format!(
+                "{} ({}:{})",
+                f["name"].as_str().unwrap_or("?"),
+                f["source"]["name"].as_str().unwrap_or("?"),
+                f["line"]
+            )
+        })
         .collect();
     println!("  call stack: {}", stack.join(" ← "));
     let scopes = client.request("scopes", json!({ "frameId": top["id"] })).await?;
-    let locals = client.request("variables", json!({ "variablesReference": scopes["scopes"][0]["variablesReference"] })).await?;
+    let locals = client
+        .request(
+            "variables",
+            json!({ "variablesReference": scopes["scopes"][0]["variablesReference"] }),
+        )
+        .await?;
     for var in locals["variables"].as_array().into_iter().flatten() {
-        println!("  {} = {}  : {}", var["name"].as_str().unwrap_or("?"), var["value"].as_str().unwrap_or(""), var["type"].as_str().unwrap_or(""));
+        println!(
+            "  {} = {}  : {}",
+            var["name"].as_str().unwrap_or("?"),
+            var["value"].as_str().unwrap_or(""),
+            var["type"].as_str().unwrap_or("")
+        );
         if var["variablesReference"].as_u64().unwrap_or(0) == 0 {
             continue;
         }
         let children = client
-            .request("variables", json!({ "variablesReference": var["variablesReference"], "count": 8 }))
+            .request(
+                "variables",
+                json!({ "variablesReference": var["variablesReference"], "count": 8 }),
+            )
             .await?;
         for child in children["variables"].as_array().into_iter().flatten() {
-            println!("      {} = {}", child["name"].as_str().unwrap_or("?"), child["value"].as_str().unwrap_or(""));
+            println!(
+                "      {} = {}",
+                child["name"].as_str().unwrap_or("?"),
+                child["value"].as_str().unwrap_or("")
+            );
         }
     }
     println!();
@@ -129,5 +177,7 @@ async fn show_stop<W: tokio::io::AsyncWrite + Unpin>(client: &mut DapClient<W>, 
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

@@ -36,11 +36,19 @@ fn runs_a_program_with_args_env_and_directory() {
 
 #[test]
 fn a_trap_exits_134_with_the_panic_and_trap_messages() {
-    let output = wasmscope().arg("run").arg(debuggee_wasm()).arg("panic").output().unwrap();
+    let output = wasmscope()
+        .arg("run")
+        .arg(debuggee_wasm())
+        .arg("panic")
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(134));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("division by zero: 10 / 0"), "{stderr}");
-    assert!(stderr.contains("wasm trap: wasm `unreachable` instruction executed"), "{stderr}");
+    assert!(
+        stderr.contains("wasm trap: wasm `unreachable` instruction executed"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -53,5 +61,8 @@ fn missing_and_invalid_programs_are_clear_errors() {
     );
     let output = wasmscope().arg("run").arg(debuggee_source()).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("is not a WebAssembly binary"), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("is not a WebAssembly binary"),
+        "{output:?}"
+    );
 }

@@ -39,10 +39,7 @@ fn malformed_messages_are_reported_and_the_session_goes_on() {
     );
 
     // Still serving: a whole session works.
-    let launch = client.request(
-        "launch",
-        json!({ "program": debuggee_wasm(), "args": ["steps"] }),
-    );
+    let launch = client.request("launch", json!({ "program": debuggee_wasm(), "args": ["steps"] }));
     assert_eq!(launch["success"], true, "{launch}");
     client.request_ok("configurationDone", json!({}));
     assert_eq!(client.wait_event("exited")["body"]["exitCode"], 0);
@@ -54,15 +51,9 @@ fn launching_a_missing_file_fails_the_request_clearly() {
     client.initialize();
     let response = client.request("launch", json!({ "program": "/no/such/program.wasm" }));
     assert_eq!(response["success"], false);
-    assert_eq!(
-        response["message"],
-        "program `/no/such/program.wasm` does not exist"
-    );
+    assert_eq!(response["message"], "program `/no/such/program.wasm` does not exist");
     // The adapter is still there and can launch something real.
-    let launch = client.request(
-        "launch",
-        json!({ "program": debuggee_wasm(), "args": ["steps"] }),
-    );
+    let launch = client.request("launch", json!({ "program": debuggee_wasm(), "args": ["steps"] }));
     assert_eq!(launch["success"], true, "{launch}");
 }
 
@@ -80,18 +71,17 @@ fn launching_a_file_that_is_not_wasm_fails_the_request_clearly() {
             not_wasm.display()
         )
     );
-    let corrupt =
-        std::env::temp_dir().join(format!("wasmscope-corrupt-{}.wasm", std::process::id()));
+    let corrupt = std::env::temp_dir().join(format!("wasmscope-corrupt-{}.wasm", std::process::id()));
     let mut bytes = std::fs::read(debuggee_wasm()).unwrap();
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&corrupt, bytes).unwrap();
     let response = client.request("launch", json!({ "program": corrupt }));
     assert_eq!(response["success"], false);
     assert!(
-        response["message"].as_str().unwrap().starts_with(&format!(
-            "`{}` is not a valid WebAssembly binary",
-            corrupt.display()
-        )),
+        response["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("`{}` is not a valid WebAssembly binary", corrupt.display())),
         "{response}"
     );
     std::fs::remove_file(corrupt).unwrap();
@@ -103,10 +93,7 @@ fn requests_that_need_a_stopped_program_say_so() {
     client.initialize();
     let response = client.request("stackTrace", json!({ "threadId": 1 }));
     assert_eq!(response["success"], false);
-    assert_eq!(
-        response["message"],
-        "no program is running: send `launch` first"
-    );
+    assert_eq!(response["message"], "no program is running: send `launch` first");
     client.launch_again_loop();
 }
 
@@ -117,18 +104,12 @@ trait LaunchLoop {
 impl LaunchLoop for DapClient {
     /// Launches the endless loop and checks that inspection while running is refused.
     fn launch_again_loop(&mut self) {
-        let launch = self.request(
-            "launch",
-            json!({ "program": debuggee_wasm(), "args": ["loop"] }),
-        );
+        let launch = self.request("launch", json!({ "program": debuggee_wasm(), "args": ["loop"] }));
         assert_eq!(launch["success"], true);
         self.request_ok("configurationDone", json!({}));
         let response = self.request("stackTrace", json!({ "threadId": 1 }));
         assert_eq!(response["success"], false);
-        assert_eq!(
-            response["message"],
-            "the program is running: pause it first"
-        );
+        assert_eq!(response["message"], "the program is running: pause it first");
         let response = self.request("continue", json!({ "threadId": 1 }));
         assert_eq!(response["message"], "the program is not stopped");
         let response = self.request("variables", json!({ "variablesReference": 999 }));

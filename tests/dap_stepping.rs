@@ -14,12 +14,7 @@ fn user_stack(client: &mut DapClient) -> Vec<(String, u64)> {
         .unwrap()
         .iter()
         .filter(|f| f.get("presentationHint").is_none())
-        .map(|f| {
-            (
-                f["name"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
+        .map(|f| (f["name"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
         .collect()
 }
 
@@ -76,10 +71,7 @@ fn breakpoints_in_caller_and_callee_with_exact_stacks() {
     assert_eq!(stopped["body"]["hitBreakpointIds"], json!([bps[0]["id"]]));
     assert_eq!(
         user_stack(&mut client)[..2],
-        [
-            at("debuggee::steps", "call_add"),
-            ("debuggee::main".into(), 20)
-        ]
+        [at("debuggee::steps", "call_add"), ("debuggee::main".into(), 20)]
     );
 
     client.request_ok("continue", json!({ "threadId": 1 }));
@@ -87,10 +79,7 @@ fn breakpoints_in_caller_and_callee_with_exact_stacks() {
     assert_eq!(stopped["body"]["hitBreakpointIds"], json!([bps[1]["id"]]));
     assert_eq!(
         user_stack(&mut client)[..2],
-        [
-            at("debuggee::add", "add_body"),
-            at("debuggee::steps", "call_add")
-        ]
+        [at("debuggee::add", "add_body"), at("debuggee::steps", "call_add")]
     );
     assert_eq!(local(&mut client, 0, "a"), "2");
     assert_eq!(local(&mut client, 0, "b"), "3");
@@ -110,16 +99,10 @@ fn step_over_into_and_out() {
     client.wait_event("stopped");
 
     // Over the call: the next line of the same function.
-    assert_eq!(
-        step(&mut client, "next"),
-        at("debuggee::steps", "after_add")
-    );
+    assert_eq!(step(&mut client, "next"), at("debuggee::steps", "after_add"));
     assert_eq!(local(&mut client, 0, "sum"), "5");
     // Into `factorial` from the `call_fact` line.
-    assert_eq!(
-        step(&mut client, "next"),
-        at("debuggee::steps", "call_fact")
-    );
+    assert_eq!(step(&mut client, "next"), at("debuggee::steps", "call_fact"));
     let into = step(&mut client, "stepIn");
     assert_eq!(into.0, "debuggee::factorial");
     assert_eq!(local(&mut client, 0, "n"), "5");
@@ -144,10 +127,7 @@ fn step_in_and_out_of_a_callee_and_next_inside_it() {
         step(&mut client, "next"),
         ("debuggee::add".to_string(), line_of("add_body") as u64 + 1)
     );
-    assert_eq!(
-        step(&mut client, "stepOut"),
-        at("debuggee::steps", "after_add")
-    );
+    assert_eq!(step(&mut client, "stepOut"), at("debuggee::steps", "after_add"));
     client.request_ok("disconnect", json!({ "terminateDebuggee": true }));
 }
 
@@ -161,10 +141,7 @@ fn recursion_shows_every_activation_and_step_over_stays_in_its_frame() {
 
     let stack = user_stack(&mut client);
     let mut expected = vec![at("debuggee::factorial", "fact_base")];
-    expected.extend(std::iter::repeat_n(
-        at("debuggee::factorial", "fact_rec"),
-        4,
-    ));
+    expected.extend(std::iter::repeat_n(at("debuggee::factorial", "fact_rec"), 4));
     expected.push(at("debuggee::steps", "call_fact"));
     assert_eq!(stack[..6], expected[..]);
     // Each activation has its own `n`.
@@ -211,16 +188,10 @@ fn breakpoints_set_before_launch_are_pending_then_verified() {
     let body = client.set_breakpoints(&["add_body"]);
     let pending = &body["breakpoints"][0];
     assert_eq!(pending["verified"], false);
-    assert_eq!(
-        pending["message"],
-        "pending: resolved when the program is loaded"
-    );
+    assert_eq!(pending["message"], "pending: resolved when the program is loaded");
     let id = pending["id"].clone();
 
-    let launch = client.request(
-        "launch",
-        json!({ "program": debuggee_wasm(), "args": ["steps"] }),
-    );
+    let launch = client.request("launch", json!({ "program": debuggee_wasm(), "args": ["steps"] }));
     assert_eq!(launch["success"], true, "{launch}");
     let event = client.wait_event("breakpoint");
     assert_eq!(event["body"]["reason"], "changed");

@@ -55,10 +55,7 @@ fn a_panic_stops_with_its_message_at_the_panicking_line() {
     client.wait_event("terminated");
     let stderr = client.output("stderr");
     assert!(stderr.contains("division by zero: 10 / 0"), "{stderr}");
-    assert!(
-        stderr.contains("wasm `unreachable` instruction executed"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("wasm `unreachable` instruction executed"), "{stderr}");
 }
 
 #[test]
@@ -88,10 +85,7 @@ fn an_out_of_bounds_access_stops_on_its_line() {
     client.request_ok("configurationDone", json!({}));
     let stopped = client.wait_event("stopped");
     assert_eq!(stopped["body"]["reason"], "exception");
-    assert_eq!(
-        stopped["body"]["text"],
-        "wasm trap: out of bounds memory access"
-    );
+    assert_eq!(stopped["body"]["text"], "wasm trap: out of bounds memory access");
     let frame = first_user_frame(&mut client);
     assert_eq!(frame["name"], "debuggee::trap_oob");
     assert_eq!(frame["line"], line_of("trap_oob_line"));

@@ -118,23 +118,14 @@ fn collections_expand_to_indexed_children_with_paging() {
     let page = children(&mut client, big, json!({ "start": 500, "count": 3 }));
     assert_eq!(
         shown(&page),
-        [
-            "[500] = 500 : u32",
-            "[501] = 501 : u32",
-            "[502] = 502 : u32"
-        ]
+        ["[500] = 500 : u32", "[501] = 501 : u32", "[502] = 502 : u32"]
     );
     let tail = children(&mut client, big, json!({ "start": 998, "count": 10 }));
     assert_eq!(shown(&tail), ["[998] = 998 : u32", "[999] = 999 : u32"]);
 
     assert_eq!(
         shown(&children(&mut client, find(&vars, "arr"), Value::Null)),
-        [
-            "[0] = 10 : u8",
-            "[1] = 20 : u8",
-            "[2] = 30 : u8",
-            "[3] = 40 : u8"
-        ]
+        ["[0] = 10 : u8", "[1] = 20 : u8", "[2] = 30 : u8", "[3] = 40 : u8"]
     );
     assert_eq!(
         shown(&children(&mut client, find(&vars, "slice"), Value::Null)),
@@ -158,11 +149,7 @@ fn structs_enums_tuples_and_pointers_expand_by_field() {
         ["x = 3 : i32", "y = 4 : i32"]
     );
     assert_eq!(
-        shown(&children(
-            &mut client,
-            find(&vars, "point_ref"),
-            Value::Null
-        )),
+        shown(&children(&mut client, find(&vars, "point_ref"), Value::Null)),
         ["x = 1 : i32", "y = -2 : i32"]
     );
     assert_eq!(
@@ -204,10 +191,7 @@ fn structs_enums_tuples_and_pointers_expand_by_field() {
 fn raw_wasm_locals_and_memory_are_readable() {
     let (mut client, vars) = stopped_in_values();
     let trace = client.request_ok("stackTrace", json!({ "threadId": 1 }));
-    let scopes = client.request_ok(
-        "scopes",
-        json!({ "frameId": trace["stackFrames"][0]["id"] }),
-    );
+    let scopes = client.request_ok("scopes", json!({ "frameId": trace["stackFrames"][0]["id"] }));
     let wasm = client.request_ok(
         "variables",
         json!({ "variablesReference": scopes["scopes"][1]["variablesReference"] }),
@@ -228,4 +212,46 @@ fn raw_wasm_locals_and_memory_are_readable() {
     );
     assert_eq!(memory["data"], "aGVsbG8="); // base64("hello")
     assert_eq!(memory["address"], owned["memoryReference"]);
+}
+
+#[test]
+fn evaluate_follows_paths_into_values() {
+    let (mut client, _vars) = stopped_in_values();
+    let trace = client.request_ok("stackTrace", json!({ "threadId": 1 }));
+    let frame_id = trace["stackFrames"][0]["id"].clone();
+    let mut eval = |expression: &str| {
+        client.request(
+            "evaluate",
+            json!({ "expression": expression, "frameId": frame_id, "context": "hover" }),
+        )
+    };
+    let shown = |r: Value| {
+        format!(
+            "{} : {}",
+            r["body"]["result"].as_str().unwrap(),
+            r["body"]["type"].as_str().unwrap()
+        )
+    };
+    assert_eq!(shown(eval("num_i32")), "-7 : i32");
+    assert_eq!(shown(eval("line.to.x")), "5 : i32");
+    assert_eq!(shown(eval("line.label")), "\"diagonal\" : alloc::string::String");
+    assert_eq!(shown(eval("big[500]")), "500 : u32");
+    assert_eq!(shown(eval("tuple.1")), "\"two\" : &str");
+    assert_eq!(
+        shown(eval("*boxed")),
+        "Point { x: 3, y: 4 } : alloc::boxed::Box<debuggee::Point>"
+    );
+    assert_eq!(shown(eval("some.0")), "7 : i32");
+    let expandable = eval("point");
+    assert_ne!(expandable["body"]["variablesReference"], 0);
+
+    let missing = eval("nope");
+    assert_eq!(missing["success"], false);
+    assert_eq!(missing["message"], "no variable `nope` in this frame");
+    let out_of_range = eval("vec[3]");
+    assert_eq!(out_of_range["message"], "index 3 is out of range: `vec` has 3 elements");
+    let no_field = eval("point.z");
+    assert_eq!(no_field["message"], "no `point.z`");
+    let nonsense = eval("1 + 2");
+    assert_eq!(nonsense["success"], false);
 }

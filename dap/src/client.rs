@@ -34,7 +34,12 @@ impl<W: AsyncWrite + Unpin> DapClient<W> {
                 }
             }
         });
-        DapClient { output, seq: 0, incoming, events: VecDeque::new() }
+        DapClient {
+            output,
+            seq: 0,
+            incoming,
+            events: VecDeque::new(),
+        }
     }
 
     /// Sends a request and returns the response's body; a failed request is an error with the
@@ -45,10 +50,16 @@ impl<W: AsyncWrite + Unpin> DapClient<W> {
         let message = json!({ "seq": seq, "type": "request", "command": command, "arguments": arguments });
         write_message(&mut self.output, &serde_json::to_vec(&message)?).await?;
         loop {
-            let message = self.receive().await.with_context(|| format!("waiting for the `{command}` response"))?;
+            let message = self
+                .receive()
+                .await
+                .with_context(|| format!("waiting for the `{command}` response"))?;
             if message["type"] == "response" && message["request_seq"] == seq {
                 if message["success"] != true {
-                    bail!("{command} failed: {}", message["message"].as_str().unwrap_or("(no message)"));
+                    bail!(
+                        "{command} failed: {}",
+                        message["message"].as_str().unwrap_or("(no message)")
+                    );
                 }
                 return Ok(message.get("body").cloned().unwrap_or(Value::Null));
             }

@@ -48,9 +48,7 @@ impl<R: AsyncBufRead + Unpin> MessageReader<R> {
                 Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
                     match value.trim().parse::<usize>() {
                         Ok(n) if n <= MAX_BODY => length = Some(n),
-                        _ => {
-                            bad_header = Some(format!("invalid Content-Length `{}`", value.trim()))
-                        }
+                        _ => bad_header = Some(format!("invalid Content-Length `{}`", value.trim())),
                     }
                 }
                 Some(_) => {} // Content-Type and other headers are allowed and ignored.
@@ -72,10 +70,7 @@ impl<R: AsyncBufRead + Unpin> MessageReader<R> {
 }
 
 /// Writes one framed message.
-pub(crate) async fn write_message(
-    output: &mut (impl AsyncWrite + Unpin),
-    body: &[u8],
-) -> Result<()> {
+pub(crate) async fn write_message(output: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> Result<()> {
     output
         .write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes())
         .await?;
@@ -114,10 +109,7 @@ mod tests {
         let input = b"Content-Length: zz\r\n\r\nContent-Length: 2\r\n\r\n[]";
         assert_eq!(
             read_all(input).await,
-            vec![
-                "malformed: invalid Content-Length `zz`".to_string(),
-                "[]".into()
-            ]
+            vec!["malformed: invalid Content-Length `zz`".to_string(), "[]".into()]
         );
     }
 }

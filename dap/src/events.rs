@@ -13,11 +13,7 @@ use crate::requests::breakpoints::to_dap_breakpoint;
 /// The last trap stop, for `exceptionInfo`: (trap text, description).
 pub(crate) type LastException = Arc<Mutex<Option<(String, String)>>>;
 
-pub(crate) fn spawn_pump(
-    mut rx: mpsc::UnboundedReceiver<SessionEvent>,
-    out: Outgoing,
-    last_exception: LastException,
-) {
+pub(crate) fn spawn_pump(mut rx: mpsc::UnboundedReceiver<SessionEvent>, out: Outgoing, last_exception: LastException) {
     tokio::spawn(async move {
         while let Some(event) = rx.recv().await {
             match event {
@@ -43,7 +39,12 @@ pub(crate) fn spawn_pump(
                     serde_json::json!({ "reason": "changed", "breakpoint": to_dap_breakpoint(&status) }),
                 ),
                 SessionEvent::Exited { code } => {
-                    out.event("exited", ExitedEvent { exit_code: code as u32 as u64 });
+                    out.event(
+                        "exited",
+                        ExitedEvent {
+                            exit_code: code as u32 as u64,
+                        },
+                    );
                 }
                 SessionEvent::Terminated => out.event("terminated", serde_json::json!({})),
             }
@@ -63,14 +64,8 @@ fn stopped_event(reason: StopReason, last_exception: &LastException) -> StoppedE
         StopReason::Step => (StoppedEventReason::Step, None, None, None),
         StopReason::Pause => (StoppedEventReason::Pause, None, None, None),
         StopReason::Exception { text, description } => {
-            *last_exception.lock().unwrap_or_else(|e| e.into_inner()) =
-                Some((text.clone(), description.clone()));
-            (
-                StoppedEventReason::Exception,
-                Some(description),
-                Some(text),
-                None,
-            )
+            *last_exception.lock().unwrap_or_else(|e| e.into_inner()) = Some((text.clone(), description.clone()));
+            (StoppedEventReason::Exception, Some(description), Some(text), None)
         }
     };
     StoppedEvent {

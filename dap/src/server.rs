@@ -99,15 +99,14 @@ impl Server {
     async fn dispatch(&mut self, message: Value) -> Flow {
         let seq = message.get("seq").and_then(Value::as_u64);
         let kind = message.get("type").and_then(Value::as_str);
-        let command = message
-            .get("command")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let command = message.get("command").and_then(Value::as_str).map(str::to_owned);
         let (Some(seq), Some("request"), Some(command)) = (seq, kind, command) else {
             let why = "expected a request with `seq`, `type: \"request\"` and `command`";
             tracing::warn!("{why}: {message}");
             match seq {
-                Some(seq) => self.out.error(seq, message.get("command").and_then(Value::as_str).unwrap_or(""), why),
+                Some(seq) => self
+                    .out
+                    .error(seq, message.get("command").and_then(Value::as_str).unwrap_or(""), why),
                 None => self.out.event(
                     "output",
                     json!({ "category": "console", "output": format!("wasmscope: ignored a message: {why}\n") }),
@@ -130,20 +129,13 @@ impl Server {
             "stackTrace" => self.stack_trace(args).await,
             "scopes" => self.scopes(args).await,
             "variables" => self.variables(args).await,
+            "evaluate" => self.evaluate(args).await,
             "source" => self.source(args),
             "readMemory" => self.read_memory(args).await,
             "exceptionInfo" => self.exception_info(),
             "continue" => self.resume(seq, &command, None),
-            "next" => self.resume(
-                seq,
-                &command,
-                Some(wasmscope_runtime::debug::StepKind::Over),
-            ),
-            "stepIn" => self.resume(
-                seq,
-                &command,
-                Some(wasmscope_runtime::debug::StepKind::Into),
-            ),
+            "next" => self.resume(seq, &command, Some(wasmscope_runtime::debug::StepKind::Over)),
+            "stepIn" => self.resume(seq, &command, Some(wasmscope_runtime::debug::StepKind::Into)),
             "stepOut" => self.resume(seq, &command, Some(wasmscope_runtime::debug::StepKind::Out)),
             "pause" => self.pause(),
             "terminate" => self.terminate(),

@@ -37,8 +37,7 @@ pub struct ModuleImage {
 impl ModuleImage {
     /// Reads and indexes a file, with errors that say what is wrong with it.
     pub fn read(path: &Path) -> Result<Self> {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
         Self::parse(path, bytes.into())
     }
 
@@ -61,9 +60,7 @@ impl ModuleImage {
             instruction_offsets: OnceLock::new(),
         };
         for payload in Parser::new(0).parse_all(&bytes) {
-            let payload = payload.with_context(|| {
-                format!("`{}` is not a valid WebAssembly binary", path.display())
-            })?;
+            let payload = payload.with_context(|| format!("`{}` is not a valid WebAssembly binary", path.display()))?;
             match payload {
                 Payload::Version {
                     encoding: Encoding::Component,
@@ -96,16 +93,12 @@ impl ModuleImage {
                         for name in names.into_iter().flatten() {
                             if let Name::Function(map) = name {
                                 for naming in map.into_iter().flatten() {
-                                    image
-                                        .function_names
-                                        .insert(naming.index, naming.name.to_string());
+                                    image.function_names.insert(naming.index, naming.name.to_string());
                                 }
                             }
                         }
                     }
-                    image
-                        .custom_sections
-                        .insert(reader.name().to_string(), range);
+                    image.custom_sections.insert(reader.name().to_string(), range);
                 }
                 _ => {}
             }
@@ -115,24 +108,19 @@ impl ModuleImage {
 
     /// The contents of a custom section, e.g. `.debug_info`.
     pub fn custom_section(&self, name: &str) -> Option<&[u8]> {
-        self.custom_sections
-            .get(name)
-            .map(|r| &self.bytes[r.clone()])
+        self.custom_sections.get(name).map(|r| &self.bytes[r.clone()])
     }
 
     /// Whether the binary carries DWARF line or info sections.
     pub fn has_dwarf(&self) -> bool {
-        self.custom_sections.contains_key(".debug_info")
-            || self.custom_sections.contains_key(".debug_line")
+        self.custom_sections.contains_key(".debug_info") || self.custom_sections.contains_key(".debug_line")
     }
 
     /// The first instruction boundary at or after `pc`. wasmtime slips a breakpoint that is
     /// not on an instruction (a function's DWARF `low_pc` points at its locals) to the next
     /// one and reports hits there, so breakpoints are keyed by the slipped PC.
     pub fn instruction_at_or_after(&self, pc: u32) -> u32 {
-        let offsets = self
-            .instruction_offsets
-            .get_or_init(|| self.scan_instructions());
+        let offsets = self.instruction_offsets.get_or_init(|| self.scan_instructions());
         match offsets.binary_search(&pc) {
             Ok(_) => pc,
             Err(i) => offsets.get(i).copied().unwrap_or(pc),

@@ -5,9 +5,7 @@ use anyhow::{Context, Result};
 use wasmtime::Module;
 
 use crate::ModuleImage;
-use crate::host::{
-    EngineMode, ProgramConfig, Stdio, exit_code_of, instantiate_program, new_engine,
-};
+use crate::host::{EngineMode, ProgramConfig, Stdio, exit_code_of, instantiate_program, new_engine};
 
 /// Exit code of a program that ends in a trap, as a POSIX shell reports `abort()`.
 pub const TRAP_EXIT_CODE: i32 = 134;
@@ -21,8 +19,7 @@ pub async fn run_program(config: &ProgramConfig) -> Result<i32> {
     let module = Module::new(&engine, &image.bytes)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot compile `{}`", config.program.display()))?;
-    let (mut store, instance) =
-        instantiate_program(&engine, &module, config, Stdio::Inherit, |_| Ok(())).await?;
+    let (mut store, instance) = instantiate_program(&engine, &module, config, Stdio::Inherit, |_| Ok(())).await?;
     let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
     match exit_code_of(start.call_async(&mut store, ()).await) {
         Ok(code) => Ok(code),

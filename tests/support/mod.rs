@@ -86,11 +86,7 @@ fn build_debuggee(release: bool) -> PathBuf {
     }
     let profile = if release { "release" } else { "debug" };
     let wasm = target_dir.join(format!("wasm32-wasip1/{profile}/debuggee.wasm"));
-    assert!(
-        wasm.is_file(),
-        "cargo succeeded but {} does not exist",
-        wasm.display()
-    );
+    assert!(wasm.is_file(), "cargo succeeded but {} does not exist", wasm.display());
     wasm
 }
 
@@ -100,8 +96,7 @@ fn build_debuggee(release: bool) -> PathBuf {
 /// means the test and the fixture disagree.
 pub fn line_of(marker: &str) -> u32 {
     let path = debuggee_source();
-    let source = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     find_marker(&source, marker).unwrap_or_else(|e| panic!("{e} in {}", path.display()))
 }
 
@@ -117,9 +112,7 @@ fn find_marker(source: &str, marker: &str) -> Result<u32, String> {
     match (lines.next(), lines.next()) {
         (Some(line), None) => Ok(line),
         (None, _) => Err(format!("marker `{needle}` not found")),
-        (Some(first), Some(second)) => Err(format!(
-            "marker `{needle}` is duplicated (lines {first} and {second})"
-        )),
+        (Some(first), Some(second)) => Err(format!("marker `{needle}` is duplicated (lines {first} and {second})")),
     }
 }
 
@@ -249,10 +242,7 @@ impl DapClient {
     pub fn send_raw(&mut self, bytes: &[u8]) {
         let stdin = self.stdin.as_mut().expect("the adapter's stdin was closed");
         if let Err(e) = stdin.write_all(bytes).and_then(|()| stdin.flush()) {
-            panic!(
-                "writing to the adapter failed: {e}\n{}",
-                self.describe_seen()
-            );
+            panic!("writing to the adapter failed: {e}\n{}", self.describe_seen());
         }
     }
 
@@ -305,10 +295,7 @@ impl DapClient {
             match self.receive(deadline) {
                 Ok(message) if is_it(&message) => return message,
                 Ok(message) => self.pending.push_back(message),
-                Err(why) => panic!(
-                    "no response to request seq {seq} ({why})\n{}",
-                    self.describe_seen()
-                ),
+                Err(why) => panic!("no response to request seq {seq} ({why})\n{}", self.describe_seen()),
             }
         }
     }
@@ -399,18 +386,11 @@ impl DapClient {
     pub fn wait_exit(&mut self) -> Option<i32> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            match self
-                .child
-                .try_wait()
-                .expect("failed to poll the adapter process")
-            {
+            match self.child.try_wait().expect("failed to poll the adapter process") {
                 Some(status) => return status.code(),
                 None if Instant::now() >= deadline => {
                     self.drain_available();
-                    panic!(
-                        "the adapter did not exit within {TIMEOUT:?}\n{}",
-                        self.describe_seen()
-                    );
+                    panic!("the adapter did not exit within {TIMEOUT:?}\n{}", self.describe_seen());
                 }
                 None => std::thread::sleep(Duration::from_millis(20)),
             }
@@ -497,9 +477,7 @@ impl DapClient {
             }
             Ok(Err(why)) => self.stream_ended(why),
             Err(RecvTimeoutError::Timeout) => Err("timed out".to_string()),
-            Err(RecvTimeoutError::Disconnected) => {
-                self.stream_ended("the DAP reader thread stopped".to_string())
-            }
+            Err(RecvTimeoutError::Disconnected) => self.stream_ended("the DAP reader thread stopped".to_string()),
         }
     }
 
@@ -583,16 +561,12 @@ mod tests {
 
     #[test]
     fn support_framing_round_trips() {
-        let first =
-            json!({ "seq": 1, "type": "event", "event": "output", "body": { "output": "λ\n" } });
+        let first = json!({ "seq": 1, "type": "event", "event": "output", "body": { "output": "λ\n" } });
         let second = json!({ "seq": 2, "type": "response", "request_seq": 1, "success": true });
         let mut bytes = Vec::new();
         write_message(&mut bytes, &first).unwrap();
         write_message(&mut bytes, &second).unwrap();
-        assert_eq!(
-            parse_all(&bytes),
-            vec![Ok(Some(first)), Ok(Some(second)), Ok(None)]
-        );
+        assert_eq!(parse_all(&bytes), vec![Ok(Some(first)), Ok(Some(second)), Ok(None)]);
     }
 
     #[test]
@@ -626,11 +600,7 @@ mod tests {
         assert_eq!(find_marker(source, "fact_rec"), Ok(1));
         assert_eq!(find_marker(source, "fact"), Ok(2));
         assert!(find_marker(source, "rec").is_err());
-        assert!(
-            find_marker(source, "dup")
-                .unwrap_err()
-                .contains("duplicated")
-        );
+        assert!(find_marker(source, "dup").unwrap_err().contains("duplicated"));
     }
 
     #[test]

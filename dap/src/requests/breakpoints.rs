@@ -11,11 +11,7 @@ use crate::server::{Server, arguments};
 impl Server {
     pub(crate) fn set_breakpoints(&mut self, args: Value) -> Result<Option<Value>> {
         let args: SetBreakpointsArguments = arguments("setBreakpoints", args)?;
-        let path = args
-            .source
-            .path
-            .clone()
-            .context("setBreakpoints needs `source.path`")?;
+        let path = args.source.path.clone().context("setBreakpoints needs `source.path`")?;
         let lines: Vec<u32> = match (&args.breakpoints, &args.lines) {
             (Some(bps), _) => bps.iter().map(|b| b.line as u32).collect(),
             (None, Some(lines)) => lines.iter().map(|l| *l as u32).collect(),

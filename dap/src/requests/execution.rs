@@ -9,12 +9,7 @@ use crate::server::Server;
 impl Server {
     /// Answers first, then resumes: the `stopped` event that may follow at once must not
     /// overtake the response.
-    pub(crate) fn resume(
-        &mut self,
-        seq: u64,
-        command: &str,
-        step: Option<StepKind>,
-    ) -> Result<Option<Value>> {
+    pub(crate) fn resume(&mut self, seq: u64, command: &str, step: Option<StepKind>) -> Result<Option<Value>> {
         let session = self.session()?;
         if !session.is_stopped() {
             anyhow::bail!("the program is not stopped");

@@ -3,10 +3,9 @@
 use anyhow::{Context, Result, bail};
 use base64::Engine as _;
 use dap_types::{
-    ExceptionBreakMode, ExceptionDetails, ExceptionInfoResponse, ReadMemoryArguments,
-    ReadMemoryResponse, Scope, ScopePresentationHint, ScopesArguments, SourceArguments,
-    SourcePresentationHint, StackFrame, StackFramePresentationHint, StackTraceArguments, Thread,
-    Variable, VariablesArguments,
+    EvaluateArguments, ExceptionBreakMode, ExceptionDetails, ExceptionInfoResponse, ReadMemoryArguments,
+    ReadMemoryResponse, Scope, ScopePresentationHint, ScopesArguments, SourceArguments, SourcePresentationHint,
+    StackFrame, StackFramePresentationHint, StackTraceArguments, Thread, Variable, VariablesArguments,
 };
 use serde_json::{Value, json};
 use wasmscope_runtime::debug::{StackFrameInfo, VariableEntry};
@@ -31,17 +30,8 @@ impl Server {
         let frames = self.session()?.stack_trace().await?;
         let total = frames.len() as u64;
         let start = args.start_frame.unwrap_or(0) as usize;
-        let levels = args
-            .levels
-            .filter(|l| *l > 0)
-            .map(|l| l as usize)
-            .unwrap_or(usize::MAX);
-        let frames: Vec<StackFrame> = frames
-            .iter()
-            .skip(start)
-            .take(levels)
-            .map(to_dap_frame)
-            .collect();
+        let levels = args.levels.filter(|l| *l > 0).map(|l| l as usize).unwrap_or(usize::MAX);
+        let frames: Vec<StackFrame> = frames.iter().skip(start).take(levels).map(to_dap_frame).collect();
         Ok(Some(json!({ "stackFrames": frames, "totalFrames": total })))
     }
 
@@ -84,6 +74,27 @@ impl Server {
         Ok(Some(json!({ "variables": variables })))
     }
 
+    /// Variable paths (`line.to.x`, `v[2]`) in the given frame, for hovers, watches and the
+    /// debug console.
+    pub(crate) async fn evaluate(&self, args: Value) -> Result<Option<Value>> {
+        let args: EvaluateArguments = arguments("evaluate", args)?;
+        let frame_id = args
+            .frame_id
+            .map(u32::try_from)
+            .transpose()
+            .context("frameId out of range")?
+            .unwrap_or(1);
+        let entry = self.session()?.evaluate(frame_id, &args.expression).await?;
+        Ok(Some(json!({
+            "result": entry.value,
+            "type": Some(entry.type_name).filter(|t| !t.is_empty()),
+            "variablesReference": entry.reference,
+            "namedVariables": entry.named,
+            "indexedVariables": entry.indexed,
+            "memoryReference": entry.address.map(|a| format!("{a:#x}")),
+        })))
+    }
+
     pub(crate) fn source(&self, args: Value) -> Result<Option<Value>> {
         let args: SourceArguments = arguments("source", args)?;
         let path = args
@@ -110,11 +121,7 @@ impl Server {
     }
 
     pub(crate) fn exception_info(&self) -> Result<Option<Value>> {
-        let last = self
-            .last_exception
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let last = self.last_exception.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let Some((text, description)) = last else {
             bail!("the program has not stopped on a trap")
         };
@@ -136,12 +143,8 @@ impl Server {
 }
 
 fn parse_address(reference: &str) -> Result<u64> {
-    let digits = reference
-        .trim()
-        .trim_start_matches("0x")
-        .trim_start_matches("0X");
-    u64::from_str_radix(digits, 16)
-        .with_context(|| format!("`{reference}` is not a memory reference"))
+    let digits = reference.trim().trim_start_matches("0x").trim_start_matches("0X");
+    u64::from_str_radix(digits, 16).with_context(|| format!("`{reference}` is not a memory reference"))
 }
 
 fn to_dap_frame(frame: &StackFrameInfo) -> StackFrame {

@@ -42,10 +42,13 @@ impl Server {
             supports_read_memory_request: Some(true),
             supports_exception_info_request: Some(true),
             supports_delayed_stack_trace_loading: Some(true),
+            supports_evaluate_for_hovers: Some(true),
             exception_breakpoint_filters: Some(vec![ExceptionBreakpointsFilter {
                 filter: TRAP_FILTER.into(),
                 label: "Traps".into(),
-                description: Some("Stop when the program traps: a Rust panic, `unreachable`, an out-of-bounds access…".into()),
+                description: Some(
+                    "Stop when the program traps: a Rust panic, `unreachable`, an out-of-bounds access…".into(),
+                ),
                 default: Some(true),
                 supports_condition: None,
                 condition_description: None,
@@ -68,11 +71,7 @@ impl Server {
             args: args.args,
             env: args.env.into_iter().collect(),
             cwd: args.cwd,
-            preopens: args
-                .preopens
-                .into_iter()
-                .map(|(guest, host)| (host, guest))
-                .collect(),
+            preopens: args.preopens.into_iter().map(|(guest, host)| (host, guest)).collect(),
         };
         let config = LaunchConfig {
             program,

@@ -30,12 +30,7 @@ pub struct BreakpointTable {
 
 impl BreakpointTable {
     /// Replaces the breakpoints of `path` with ones at `lines`; returns their statuses in order.
-    pub fn set(
-        &mut self,
-        module: ModuleDebugInfo<'_>,
-        path: &str,
-        lines: &[u32],
-    ) -> Vec<BreakpointStatus> {
+    pub fn set(&mut self, module: ModuleDebugInfo<'_>, path: &str, lines: &[u32]) -> Vec<BreakpointStatus> {
         let old = self.by_file.remove(path).unwrap_or_default();
         let mut new = Vec::with_capacity(lines.len());
         for &line in lines {
@@ -102,7 +97,8 @@ fn resolve(module: ModuleDebugInfo<'_>, path: &str, line: u32, id: u32) -> Sourc
         }
         ModuleDebugInfo::NoDwarf => {
             return unverified(
-                "the module has no DWARF debug info: build it with debug info (e.g. a cargo debug build, or `-g`)".into(),
+                "the module has no DWARF debug info: build it with debug info (e.g. a cargo debug build, or `-g`)"
+                    .into(),
             );
         }
         ModuleDebugInfo::Dwarf(info) => info,
@@ -117,8 +113,7 @@ fn resolve(module: ModuleDebugInfo<'_>, path: &str, line: u32, id: u32) -> Sourc
                 id,
                 verified: true,
                 line: Some(actual),
-                message: (actual != line)
-                    .then(|| format!("line {line} has no code: moved to line {actual}")),
+                message: (actual != line).then(|| format!("line {line} has no code: moved to line {actual}")),
                 path: path.to_string(),
             },
             pcs,

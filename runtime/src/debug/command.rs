@@ -33,6 +33,11 @@ pub(crate) enum Command {
         count: usize,
         reply: Reply<Vec<u8>>,
     },
+    Evaluate {
+        frame_id: u32,
+        expression: String,
+        reply: Reply<VariableEntry>,
+    },
     Terminate,
 }
 
@@ -49,6 +54,7 @@ impl Command {
             Command::Scopes { .. } => "scopes",
             Command::Variables { .. } => "variables",
             Command::ReadMemory { .. } => "read memory",
+            Command::Evaluate { .. } => "evaluate",
             Command::Terminate => "terminate",
         }
     }

@@ -11,8 +11,7 @@ use wasmtime::{AsContextMut, Engine, Module, Store, UpdateDeadline};
 use crate::ModuleImage;
 use crate::dwarf::DebugInfo;
 use crate::host::{
-    EngineMode, HostState, OutputCallback, OutputSink, StdStream, Stdio, exit_code_of,
-    instantiate_program, new_engine,
+    EngineMode, HostState, OutputCallback, OutputSink, StdStream, Stdio, exit_code_of, instantiate_program, new_engine,
 };
 use crate::run::TRAP_EXIT_CODE;
 
@@ -31,10 +30,7 @@ pub(crate) fn run(
     shared: Arc<Shared>,
     loaded: std::sync::mpsc::Sender<Loaded>,
 ) {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             let _ = loaded.send(Err(e.into()));
@@ -42,14 +38,13 @@ pub(crate) fn run(
         }
     };
     runtime.block_on(async move {
-        let (mut store, instance, controller) =
-            match load(&config, commands, events.clone(), shared.clone()).await {
-                Ok(parts) => parts,
-                Err(e) => {
-                    let _ = loaded.send(Err(e));
-                    return;
-                }
-            };
+        let (mut store, instance, controller) = match load(&config, commands, events.clone(), shared.clone()).await {
+            Ok(parts) => parts,
+            Err(e) => {
+                let _ = loaded.send(Err(e));
+                return;
+            }
+        };
         let _ = loaded.send(Ok((store.engine().clone(), controller.info.clone())));
         if !controller.wait_for_start(store.as_context_mut()).await {
             let _ = events.send(SessionEvent::Terminated);
@@ -75,9 +70,7 @@ pub(crate) fn run(
                     stream: StdStream::Stderr,
                     text,
                 });
-                let _ = events.send(SessionEvent::Exited {
-                    code: TRAP_EXIT_CODE,
-                });
+                let _ = events.send(SessionEvent::Exited { code: TRAP_EXIT_CODE });
             }
         }
         let _ = events.send(SessionEvent::Terminated);
@@ -97,10 +90,7 @@ async fn load(
     let info = match DebugInfo::load(&image) {
         Ok(info) => info,
         Err(e) => {
-            let text = format!(
-                "wasmscope: ignoring the debug info of `{}`: {e:#}\n",
-                path.display()
-            );
+            let text = format!("wasmscope: ignoring the debug info of `{}`: {e:#}\n", path.display());
             let _ = events.send(SessionEvent::Output {
                 stream: StdStream::Stderr,
                 text,
@@ -148,27 +138,21 @@ async fn load(
     ));
     let handler = Handler(controller.clone());
     let terminate_flag = shared;
-    let (store, instance) = instantiate_program(
-        &engine,
-        &module,
-        &config.program,
-        Stdio::Capture(out, err),
-        |store| {
-            store.debug_register_module(&module)?;
-            store.set_debug_handler(handler);
-            // Epoch checks only fire when the session bumps the epoch (pause, breakpoint edits,
-            // terminate); the deadline is always one tick ahead.
-            store.set_epoch_deadline(1);
-            store.epoch_deadline_callback(move |_| {
-                if terminate_flag.terminate.load(Ordering::SeqCst) {
-                    Err(wasmtime::format_err!("terminated by the debugger"))
-                } else {
-                    Ok(UpdateDeadline::Continue(1))
-                }
-            });
-            Ok(())
-        },
-    )
+    let (store, instance) = instantiate_program(&engine, &module, &config.program, Stdio::Capture(out, err), |store| {
+        store.debug_register_module(&module)?;
+        store.set_debug_handler(handler);
+        // Epoch checks only fire when the session bumps the epoch (pause, breakpoint edits,
+        // terminate); the deadline is always one tick ahead.
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |_| {
+            if terminate_flag.terminate.load(Ordering::SeqCst) {
+                Err(wasmtime::format_err!("terminated by the debugger"))
+            } else {
+                Ok(UpdateDeadline::Continue(1))
+            }
+        });
+        Ok(())
+    })
     .await?;
     Ok((store, instance, controller))
 }

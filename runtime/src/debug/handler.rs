@@ -59,11 +59,7 @@ enum Event {
 impl DebugHandler for Handler {
     type Data = HostState;
 
-    fn handle(
-        &self,
-        store: StoreContextMut<'_, HostState>,
-        event: DebugEvent<'_>,
-    ) -> impl Future<Output = ()> + Send {
+    fn handle(&self, store: StoreContextMut<'_, HostState>, event: DebugEvent<'_>) -> impl Future<Output = ()> + Send {
         let controller = self.0.clone();
         let event = match event {
             DebugEvent::Breakpoint => Event::Breakpoint,
@@ -121,22 +117,15 @@ impl Controller {
             }
             Event::Trap(text) => {
                 if self.state().stop_on_trap {
-                    let tail = self
-                        .stderr_tail
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .clone();
+                    let tail = self.stderr_tail.lock().unwrap_or_else(|e| e.into_inner()).clone();
                     let description = find_panic_message(&tail).unwrap_or_else(|| text.clone());
-                    self.stop(&mut store, StopReason::Exception { text, description })
-                        .await;
+                    self.stop(&mut store, StopReason::Exception { text, description }).await;
                 }
             }
             Event::Epoch => {
                 tracing::debug!("epoch yield");
                 self.drain_while_running(&mut store).await;
-                if self.shared.pause.swap(false, Ordering::SeqCst)
-                    && !self.shared.terminate.load(Ordering::SeqCst)
-                {
+                if self.shared.pause.swap(false, Ordering::SeqCst) && !self.shared.terminate.load(Ordering::SeqCst) {
                     self.state().step = None;
                     self.set_single_step(&mut store, false);
                     self.stop(&mut store, StopReason::Pause).await;
@@ -152,10 +141,7 @@ impl Controller {
         let (_, pc) = top.wasm_function_index_and_pc(&mut *store).ok()??;
         let pc = pc.raw();
         let mut state = self.state();
-        tracing::trace!(
-            "breakpoint event at {pc:#x}; armed: {:x?}",
-            state.armed.keys()
-        );
+        tracing::trace!("breakpoint event at {pc:#x}; armed: {:x?}", state.armed.keys());
         if let Some(ids) = state.armed.get(&pc).cloned() {
             let was_stepping = state.step.take().is_some();
             let entry = state.entry_pc.take();
@@ -173,9 +159,7 @@ impl Controller {
         if state.entry_pc == Some(pc) {
             state.entry_pc = None;
             drop(state);
-            self.edit(store, |edit, module| {
-                edit.remove_breakpoint(module, ModulePC::new(pc))
-            });
+            self.edit(store, |edit, module| edit.remove_breakpoint(module, ModulePC::new(pc)));
             return Some(StopReason::Entry);
         }
         let plan = state.step.clone()?;
@@ -250,12 +234,15 @@ impl Controller {
                 }) => {
                     let _ = reply.send(inspector.variables(store, reference, start, count));
                 }
-                Some(Command::ReadMemory {
-                    address,
-                    count,
+                Some(Command::ReadMemory { address, count, reply }) => {
+                    let _ = reply.send(inspector.read_memory(store, address, count));
+                }
+                Some(Command::Evaluate {
+                    frame_id,
+                    expression,
                     reply,
                 }) => {
-                    let _ = reply.send(inspector.read_memory(store, address, count));
+                    let _ = reply.send(inspector.evaluate(store, frame_id, &expression));
                 }
                 Some(Command::ArmBreakpoints(armed)) => self.arm(store.as_context_mut(), armed),
                 Some(Command::StopOnTrap(enabled)) => self.state().stop_on_trap = enabled,
@@ -308,6 +295,9 @@ impl Controller {
             Command::ReadMemory { reply, .. } => {
                 let _ = reply.send(Err(not_stopped()));
             }
+            Command::Evaluate { reply, .. } => {
+                let _ = reply.send(Err(not_stopped()));
+            }
             Command::Terminate => self.shared.terminate.store(true, Ordering::SeqCst),
             Command::Start | Command::Continue | Command::Step(_) => {}
         }
@@ -343,6 +333,9 @@ impl Controller {
                     let _ = reply.send(Err(ended()));
                 }
                 Some(Command::ReadMemory { reply, .. }) => {
+                    let _ = reply.send(Err(ended()));
+                }
+                Some(Command::Evaluate { reply, .. }) => {
                     let _ = reply.send(Err(ended()));
                 }
                 Some(_) => {}

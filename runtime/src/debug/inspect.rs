@@ -9,6 +9,7 @@ use crate::dwarf::{DebugInfo, EvalContext, FunctionFrame};
 use crate::host::HostState;
 use crate::value::{Expand, LinearMemory, MemoryAccess, Renderer, ValueLoc, ValueView};
 
+use super::evaluate::{Segment, parse_path};
 use super::handler::Controller;
 use super::model::{ScopeInfo, StackFrameInfo, StepKind, VariableEntry};
 use super::stepping::StepPlan;
@@ -45,20 +46,13 @@ pub(crate) struct Inspector {
 }
 
 impl Inspector {
-    pub(crate) fn capture(
-        controller: &Controller,
-        store: &mut StoreContextMut<'_, HostState>,
-        base: u64,
-    ) -> Self {
+    pub(crate) fn capture(controller: &Controller, store: &mut StoreContextMut<'_, HostState>, base: u64) -> Self {
         let mut wasm_frames = Vec::new();
         let exits: Vec<FrameHandle> = store.debug_exit_frames().collect();
         for exit in exits {
             let mut frame = Some(exit);
             while let Some(handle) = frame {
-                let location = handle
-                    .wasm_function_index_and_pc(&mut *store)
-                    .ok()
-                    .flatten();
+                let location = handle.wasm_function_index_and_pc(&mut *store).ok().flatten();
                 frame = handle.parent(&mut *store).ok().flatten();
                 wasm_frames.push(WasmFrame {
                     function: location.map(|(f, _)| f.as_u32()),
@@ -67,9 +61,7 @@ impl Inspector {
                 });
             }
         }
-        let instance = wasm_frames
-            .first()
-            .and_then(|f| f.handle.instance(&mut *store).ok());
+        let instance = wasm_frames.first().and_then(|f| f.handle.instance(&mut *store).ok());
         let info = controller.info.clone();
         let mut frames = Vec::new();
         for (index, wasm) in wasm_frames.iter().enumerate() {
@@ -83,10 +75,7 @@ impl Inspector {
                     .and_then(|f| controller.image.defined_function_name(f))
                     .map(|n| format!("{:#}", rustc_demangle::demangle(n)))
                     .unwrap_or_else(|| match wasm.function {
-                        Some(f) => format!(
-                            "<wasm function {}>",
-                            f + controller.image.imported_functions
-                        ),
+                        Some(f) => format!("<wasm function {}>", f + controller.image.imported_functions),
                         None => "<host>".into(),
                     });
                 frames.push(SourceFrame {
@@ -109,9 +98,7 @@ impl Inspector {
                     Some(l) => (Some(l.path.clone()), l.line, l.column),
                     None => (None, 0, 0),
                 };
-                let source_exists = path
-                    .as_deref()
-                    .is_some_and(|p| std::path::Path::new(p).exists());
+                let source_exists = path.as_deref().is_some_and(|p| std::path::Path::new(p).exists());
                 frames.push(SourceFrame {
                     wasm: index,
                     info: StackFrameInfo {
@@ -181,9 +168,7 @@ impl Inspector {
         let frame = self.frame(frame_id)?;
         let wasm = frame.wasm;
         let mut scopes = Vec::new();
-        if let (Some(info), Some(dwarf), Some(pc)) =
-            (&self.info, &frame.dwarf, self.wasm_frames[wasm].pc)
-        {
+        if let (Some(info), Some(dwarf), Some(pc)) = (&self.info, &frame.dwarf, self.wasm_frames[wasm].pc) {
             let named = info.variables(dwarf, pc).len() as u64;
             let reference = self.register(Target::Locals(index));
             scopes.push(ScopeInfo {
@@ -192,10 +177,7 @@ impl Inspector {
                 named_variables: named,
             });
         }
-        let named = self.wasm_frames[wasm]
-            .handle
-            .num_locals(&mut *store)
-            .unwrap_or(0) as u64;
+        let named = self.wasm_frames[wasm].handle.num_locals(&mut *store).unwrap_or(0) as u64;
         let reference = self.register(Target::WasmLocals(wasm));
         scopes.push(ScopeInfo {
             name: "Wasm Locals".into(),
@@ -228,15 +210,8 @@ impl Inspector {
                     Some(m) => m.data(&*store),
                     None => &[],
                 });
-                let children = Renderer {
-                    info: &info,
-                    mem: &mem,
-                }
-                .children(&expand, start, count);
-                Ok(children
-                    .into_iter()
-                    .map(|c| self.entry(c.name, c.view))
-                    .collect())
+                let children = Renderer { info: &info, mem: &mem }.children(&expand, start, count);
+                Ok(children.into_iter().map(|c| self.entry(c.name, c.view)).collect())
             }
         }
     }
@@ -263,17 +238,21 @@ impl Inspector {
         }
     }
 
-    fn locals(
-        &mut self,
+    fn locals(&mut self, store: &mut StoreContextMut<'_, HostState>, frame: usize) -> Result<Vec<VariableEntry>> {
+        let views = self.local_views(store, frame, None)?;
+        Ok(views.into_iter().map(|(name, view)| self.entry(name, view)).collect())
+    }
+
+    /// The frame's variables as views (only the one named `only`, when given).
+    fn local_views(
+        &self,
         store: &mut StoreContextMut<'_, HostState>,
         frame: usize,
-    ) -> Result<Vec<VariableEntry>> {
+        only: Option<&str>,
+    ) -> Result<Vec<(String, ValueView)>> {
         let info = self.info.clone().context("no debug info")?;
         let source = &self.frames[frame];
-        let dwarf = source
-            .dwarf
-            .clone()
-            .context("no debug info for this frame")?;
+        let dwarf = source.dwarf.clone().context("no debug info for this frame")?;
         let wasm = &self.wasm_frames[source.wasm];
         let pc = wasm.pc.context("not a wasm frame")?;
         let values = FrameValues::read(store, &wasm.handle, self.instance)?;
@@ -282,17 +261,14 @@ impl Inspector {
             Some(m) => m.data(&*store),
             None => &[],
         });
-        let ctx = EvalCtx {
-            values: &values,
-            mem,
-        };
+        let ctx = EvalCtx { values: &values, mem };
         let frame_base = info.frame_base(&dwarf, &ctx);
-        let renderer = Renderer {
-            info: &info,
-            mem: &mem,
-        };
-        let mut entries = Vec::new();
+        let renderer = Renderer { info: &info, mem: &mem };
+        let mut views = Vec::new();
         for var in info.variables(&dwarf, pc) {
+            if only.is_some_and(|name| name != var.name) {
+                continue;
+            }
             let view = match info.locate(&var, pc, frame_base, &ctx) {
                 Ok(pieces) => renderer.view(var.ty, &ValueLoc::from_pieces(&pieces, &mem)),
                 Err(e) => ValueView {
@@ -302,16 +278,60 @@ impl Inspector {
                     address: None,
                 },
             };
-            entries.push(self.entry(var.name, view));
+            views.push((var.name, view));
         }
-        Ok(entries)
+        Ok(views)
     }
 
-    fn wasm_locals(
+    pub(crate) fn evaluate(
         &mut self,
         store: &mut StoreContextMut<'_, HostState>,
-        wasm: usize,
-    ) -> Result<Vec<VariableEntry>> {
+        frame_id: u32,
+        expression: &str,
+    ) -> Result<VariableEntry> {
+        let (root, path) = parse_path(expression)?;
+        self.frame(frame_id)?;
+        let frame = frame_id as usize - 1;
+        let Some((_, mut view)) = self.local_views(store, frame, Some(&root))?.pop() else {
+            bail!("no variable `{root}` in this frame");
+        };
+        let info = self.info.clone().context("no debug info")?;
+        let memory = self.memory(store);
+        let mem = LinearMemory(match memory {
+            Some(m) => m.data(&*store),
+            None => &[],
+        });
+        let renderer = Renderer { info: &info, mem: &mem };
+        let mut walked = root;
+        for segment in path {
+            let expand = view
+                .expand
+                .clone()
+                .with_context(|| format!("`{walked}` has no fields or elements"))?;
+            let child = match (&segment, &expand) {
+                (Segment::Index(i), Expand::Elements { count, .. }) if i >= count => {
+                    bail!("index {i} is out of range: `{walked}` has {count} elements")
+                }
+                (Segment::Index(i), Expand::Elements { .. }) => renderer.children(&expand, *i, Some(1)).pop(),
+                (Segment::Field(name), _) => renderer
+                    .children(&expand, 0, None)
+                    .into_iter()
+                    .find(|c| &c.name == name),
+                (Segment::Index(i), Expand::Fields { .. }) => renderer
+                    .children(&expand, 0, None)
+                    .into_iter()
+                    .find(|c| c.name == i.to_string()),
+            };
+            walked = match &segment {
+                Segment::Field(name) => format!("{walked}.{name}"),
+                Segment::Index(i) => format!("{walked}[{i}]"),
+            };
+            view = child.with_context(|| format!("no `{walked}`"))?.view;
+        }
+        Ok(self.entry(expression.trim().to_string(), view))
+    }
+
+    fn wasm_locals(&mut self, store: &mut StoreContextMut<'_, HostState>, wasm: usize) -> Result<Vec<VariableEntry>> {
         let handle = &self.wasm_frames[wasm].handle;
         let count = handle.num_locals(&mut *store)?;
         let mut entries = Vec::new();
@@ -347,9 +367,7 @@ impl Inspector {
             bail!("the module has no memory")
         };
         let data = memory.data(&*store);
-        let start = usize::try_from(address)
-            .unwrap_or(usize::MAX)
-            .min(data.len());
+        let start = usize::try_from(address).unwrap_or(usize::MAX).min(data.len());
         let end = start.saturating_add(count).min(data.len());
         Ok(data[start..end].to_vec())
     }

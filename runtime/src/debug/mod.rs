@@ -8,6 +8,7 @@
 pub mod breakpoints;
 mod command;
 mod debuggee;
+mod evaluate;
 mod handler;
 mod inspect;
 mod model;
@@ -17,7 +18,6 @@ mod stepping;
 
 pub use breakpoints::{BreakpointTable, ModuleDebugInfo};
 pub use model::{
-    BreakpointStatus, LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, StopReason,
-    VariableEntry,
+    BreakpointStatus, LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, StopReason, VariableEntry,
 };
 pub use session::DebugSession;

@@ -14,9 +14,7 @@ use crate::dwarf::DebugInfo;
 use super::breakpoints::ModuleDebugInfo;
 use super::command::Command;
 use super::debuggee;
-use super::model::{
-    LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, VariableEntry,
-};
+use super::model::{LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, VariableEntry};
 
 /// Flags both sides read without a round trip.
 #[derive(Default)]
@@ -45,10 +43,7 @@ impl DebugSession {
     /// Fails, with a message for the user, when the program cannot be read or instantiated.
     ///
     /// [`start`]: DebugSession::start
-    pub fn launch(
-        config: LaunchConfig,
-        events: mpsc::UnboundedSender<SessionEvent>,
-    ) -> Result<DebugSession> {
+    pub fn launch(config: LaunchConfig, events: mpsc::UnboundedSender<SessionEvent>) -> Result<DebugSession> {
         let (commands, command_rx) = mpsc::unbounded_channel();
         let (loaded_tx, loaded_rx) = std::sync::mpsc::channel();
         let shared = Arc::new(Shared::default());
@@ -132,10 +127,7 @@ impl DebugSession {
         self.shared.stopped.load(Ordering::SeqCst)
     }
 
-    async fn query<T>(
-        &self,
-        make: impl FnOnce(oneshot::Sender<Result<T>>) -> Command,
-    ) -> Result<T> {
+    async fn query<T>(&self, make: impl FnOnce(oneshot::Sender<Result<T>>) -> Command) -> Result<T> {
         if !self.is_stopped() {
             bail!("the program is running: pause it first");
         }
@@ -151,16 +143,10 @@ impl DebugSession {
     }
 
     pub async fn scopes(&self, frame_id: u32) -> Result<Vec<ScopeInfo>> {
-        self.query(|reply| Command::Scopes { frame_id, reply })
-            .await
+        self.query(|reply| Command::Scopes { frame_id, reply }).await
     }
 
-    pub async fn variables(
-        &self,
-        reference: u64,
-        start: u64,
-        count: Option<u64>,
-    ) -> Result<Vec<VariableEntry>> {
+    pub async fn variables(&self, reference: u64, start: u64, count: Option<u64>) -> Result<Vec<VariableEntry>> {
         self.query(|reply| Command::Variables {
             reference,
             start,
@@ -170,13 +156,19 @@ impl DebugSession {
         .await
     }
 
-    pub async fn read_memory(&self, address: u64, count: usize) -> Result<Vec<u8>> {
-        self.query(|reply| Command::ReadMemory {
-            address,
-            count,
+    /// Evaluates a variable path (`line.to.x`, `v[2]`) in a frame (1 is the innermost).
+    pub async fn evaluate(&self, frame_id: u32, expression: &str) -> Result<VariableEntry> {
+        let expression = expression.to_string();
+        self.query(|reply| Command::Evaluate {
+            frame_id,
+            expression,
             reply,
         })
         .await
+    }
+
+    pub async fn read_memory(&self, address: u64, count: usize) -> Result<Vec<u8>> {
+        self.query(|reply| Command::ReadMemory { address, count, reply }).await
     }
 
     /// Ends the program (a trap at its next epoch check) and waits up to `timeout` for its

@@ -51,9 +51,7 @@ impl StepPlan {
         match self.kind {
             StepKind::Out => Decision::KeepStepping,
             StepKind::Over if here.depth > self.depth => Decision::KeepStepping,
-            StepKind::Over | StepKind::Into if here.depth == self.depth && same_line => {
-                Decision::KeepStepping
-            }
+            StepKind::Over | StepKind::Into if here.depth == self.depth && same_line => Decision::KeepStepping,
             StepKind::Into if !here.user_code => Decision::KeepStepping,
             StepKind::Over | StepKind::Into => {
                 if here.line.is_some() {
@@ -94,14 +92,8 @@ mod tests {
             depth: 3,
             line: Some(line(10)),
         };
-        assert_eq!(
-            plan.decide(&here(4, &line(20), true)),
-            Decision::KeepStepping
-        );
-        assert_eq!(
-            plan.decide(&here(3, &line(10), true)),
-            Decision::KeepStepping
-        );
+        assert_eq!(plan.decide(&here(4, &line(20), true)), Decision::KeepStepping);
+        assert_eq!(plan.decide(&here(3, &line(10), true)), Decision::KeepStepping);
         assert_eq!(plan.decide(&here(3, &line(11), true)), Decision::Stop);
         let mid = Here {
             depth: 3,
@@ -120,10 +112,7 @@ mod tests {
             line: Some(line(10)),
         };
         assert_eq!(plan.decide(&here(4, &line(20), true)), Decision::Stop);
-        assert_eq!(
-            plan.decide(&here(4, &line(20), false)),
-            Decision::KeepStepping
-        );
+        assert_eq!(plan.decide(&here(4, &line(20), false)), Decision::KeepStepping);
     }
 
     #[test]
@@ -133,10 +122,7 @@ mod tests {
             depth: 3,
             line: Some(line(10)),
         };
-        assert_eq!(
-            plan.decide(&here(3, &line(11), true)),
-            Decision::KeepStepping
-        );
+        assert_eq!(plan.decide(&here(3, &line(11), true)), Decision::KeepStepping);
         assert_eq!(plan.decide(&here(2, &line(5), true)), Decision::Stop);
         assert_eq!(plan.decide(&here(2, &line(5), false)), Decision::RunFreely);
     }

@@ -49,11 +49,7 @@ pub(crate) fn evaluate(
     let mut is_value = false;
     let mut bytes = expr.0.clone();
     let mut implicit: Option<Vec<u8>> = None;
-    let pop = |stack: &mut Vec<u64>| {
-        stack
-            .pop()
-            .ok_or_else(|| anyhow!("DWARF expression stack underflow"))
-    };
+    let pop = |stack: &mut Vec<u64>| stack.pop().ok_or_else(|| anyhow!("DWARF expression stack underflow"));
     while !bytes.is_empty() {
         let op = Operation::parse(&mut bytes, encoding)?;
         match op {
@@ -65,10 +61,7 @@ pub(crate) fn evaluate(
                 is_value = true;
             }
             Operation::WasmGlobal { index } => {
-                stack.push(
-                    ctx.global(index)
-                        .ok_or_else(|| anyhow!("no wasm global {index}"))?,
-                );
+                stack.push(ctx.global(index).ok_or_else(|| anyhow!("no wasm global {index}"))?);
                 is_value = true;
             }
             Operation::WasmStack { index } => {
@@ -262,16 +255,10 @@ mod tests {
     fn wasm_local_is_a_value() {
         // DW_OP_WASM_location 0x0 2
         let p = eval(&[0xed, 0x00, 0x02], None).unwrap();
-        assert_eq!(
-            p[0].location,
-            Location::Value(0x1000u64.to_le_bytes().to_vec())
-        );
+        assert_eq!(p[0].location, Location::Value(0x1000u64.to_le_bytes().to_vec()));
         // ... plus DW_OP_stack_value
         let p = eval(&[0xed, 0x00, 0x02, 0x9f], None).unwrap();
-        assert_eq!(
-            p[0].location,
-            Location::Value(0x1000u64.to_le_bytes().to_vec())
-        );
+        assert_eq!(p[0].location, Location::Value(0x1000u64.to_le_bytes().to_vec()));
     }
 
     #[test]
@@ -292,22 +279,13 @@ mod tests {
     fn local_plus_const_then_deref() {
         // DW_OP_WASM_location 0 2; DW_OP_plus_uconst 0x10; DW_OP_deref_size 4; DW_OP_stack_value
         let p = eval(&[0xed, 0x00, 0x02, 0x23, 0x10, 0x94, 0x04, 0x9f], None).unwrap();
-        assert_eq!(
-            p[0].location,
-            Location::Value(0x11223344u64.to_le_bytes().to_vec())
-        );
+        assert_eq!(p[0].location, Location::Value(0x11223344u64.to_le_bytes().to_vec()));
     }
 
     #[test]
     fn pieces() {
         // DW_OP_WASM_location 0 2; DW_OP_piece 4; DW_OP_addr 0x20; DW_OP_piece 4
-        let p = eval(
-            &[
-                0xed, 0x00, 0x02, 0x93, 0x04, 0x03, 0x20, 0, 0, 0, 0x93, 0x04,
-            ],
-            None,
-        )
-        .unwrap();
+        let p = eval(&[0xed, 0x00, 0x02, 0x93, 0x04, 0x03, 0x20, 0, 0, 0, 0x93, 0x04], None).unwrap();
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].size_bits, Some(32));
         assert_eq!(p[1].location, Location::Memory(0x20));

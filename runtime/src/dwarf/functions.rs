@@ -99,13 +99,10 @@ impl FunctionIndex {
             // Subprograms that only point elsewhere (DW_AT_specification) get their name there.
             let mut entries = unit.entries();
             while let Some(entry) = entries.next_dfs()? {
-                if entry.tag() != gimli::DW_TAG_subprogram
-                    || index.names.contains_key(&(unit_idx, entry.offset()))
-                {
+                if entry.tag() != gimli::DW_TAG_subprogram || index.names.contains_key(&(unit_idx, entry.offset())) {
                     continue;
                 }
-                if let Some(AttributeValue::UnitRef(target)) =
-                    entry.attr_value(gimli::DW_AT_specification)
+                if let Some(AttributeValue::UnitRef(target)) = entry.attr_value(gimli::DW_AT_specification)
                     && let Some(name) = index.names.get(&(unit_idx, target)).cloned()
                 {
                     index.names.insert((unit_idx, entry.offset()), name);
@@ -117,32 +114,23 @@ impl FunctionIndex {
                 f.name.clone_from(name);
             }
         }
-        index
-            .ranges
-            .sort_by_key(|f| (f.low, std::cmp::Reverse(f.high)));
+        index.ranges.sort_by_key(|f| (f.low, std::cmp::Reverse(f.high)));
         Ok(index)
     }
 
     /// The function whose range contains `addr`.
     pub(crate) fn innermost(&self, addr: u64) -> Option<&Function> {
         let idx = self.ranges.partition_point(|f| f.low <= addr);
-        self.ranges[..idx]
-            .iter()
-            .rev()
-            .take(8)
-            .find(|f| addr < f.high)
+        self.ranges[..idx].iter().rev().take(8).find(|f| addr < f.high)
     }
 
     /// The Rust crate's `main` (`crate::main`), else a top-level C `main`.
     pub(crate) fn find_entry_main(&self) -> Option<&Function> {
-        let rust_main = self.ranges.iter().find(|f| {
-            f.namespaced && f.name.ends_with("::main") && f.name.matches("::").count() == 1
-        });
-        rust_main.or_else(|| {
-            self.ranges
-                .iter()
-                .find(|f| !f.namespaced && f.name == "main")
-        })
+        let rust_main = self
+            .ranges
+            .iter()
+            .find(|f| f.namespaced && f.name.ends_with("::main") && f.name.matches("::").count() == 1);
+        rust_main.or_else(|| self.ranges.iter().find(|f| !f.namespaced && f.name == "main"))
     }
 
     fn name_of(&self, unit: usize, offset: UnitOffset) -> Option<&str> {
@@ -169,8 +157,7 @@ pub(crate) fn frames_at(info: &DebugInfo, addr: u64) -> Vec<FunctionFrame> {
                 Some(_) => {}
             }
             if entry.tag() == gimli::DW_TAG_inlined_subroutine
-                && let Some((offset, name, site)) =
-                    inlined_containing(info, func.unit, entry.offset(), addr)
+                && let Some((offset, name, site)) = inlined_containing(info, func.unit, entry.offset(), addr)
             {
                 chain.push((offset, name));
                 call_sites.push(site);
@@ -206,15 +193,11 @@ fn inlined_containing(
 ) -> Option<(UnitOffset, String, Option<SourceLine>)> {
     let unit = &info.units[unit_idx];
     let entry = unit.entry(offset).ok()?;
-    if entry.tag() != gimli::DW_TAG_inlined_subroutine
-        || !die_contains(info, unit_idx, &entry, addr)
-    {
+    if entry.tag() != gimli::DW_TAG_inlined_subroutine || !die_contains(info, unit_idx, &entry, addr) {
         return None;
     }
     let name = match entry.attr_value(gimli::DW_AT_abstract_origin) {
-        Some(AttributeValue::UnitRef(origin)) => {
-            info.functions.name_of(unit_idx, origin).map(str::to_owned)
-        }
+        Some(AttributeValue::UnitRef(origin)) => info.functions.name_of(unit_idx, origin).map(str::to_owned),
         _ => None,
     }
     .unwrap_or_else(|| "<inlined>".to_string());
@@ -231,10 +214,7 @@ fn inlined_containing(
         Some(AttributeValue::Data2(c)) => c as u32,
         _ => 0,
     };
-    let site = match (
-        entry.attr_value(gimli::DW_AT_call_file),
-        unit.line_program.as_ref(),
-    ) {
+    let site = match (entry.attr_value(gimli::DW_AT_call_file), unit.line_program.as_ref()) {
         (Some(AttributeValue::FileIndex(file)), Some(program)) => {
             let comp_dir = unit
                 .comp_dir

@@ -103,9 +103,7 @@ impl LineTable {
         }
         // Dead code keeps its rows at address 0 (tombstones); drop sequences that overlap an
         // earlier live one so lookups stay unambiguous.
-        table
-            .sequences
-            .sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+        table.sequences.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
         let mut kept: Vec<Sequence> = Vec::with_capacity(table.sequences.len());
         for seq in table.sequences.drain(..) {
             if kept.last().is_some_and(|last| seq.start < last.end) {

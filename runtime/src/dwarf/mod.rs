@@ -90,13 +90,10 @@ impl DebugInfo {
     /// Where a breakpoint requested at `path:line` goes: the first line at or after `line` that
     /// has code, and one module PC per function that line has code in.
     pub fn breakpoint_locations(&self, path: &str, line: u32) -> Option<(u32, Vec<u32>)> {
-        let (actual, addrs) = self.lines.breakpoint_addresses(path, line, |addr| {
-            self.functions.innermost(addr).map(|f| f.low)
-        })?;
-        Some((
-            actual,
-            addrs.into_iter().map(|a| self.to_module_pc(a)).collect(),
-        ))
+        let (actual, addrs) = self
+            .lines
+            .breakpoint_addresses(path, line, |addr| self.functions.innermost(addr).map(|f| f.low))?;
+        Some((actual, addrs.into_iter().map(|a| self.to_module_pc(a)).collect()))
     }
 
     /// Whether any line-table file matches `path` (so an unmatched path is "not in this module").
@@ -115,10 +112,7 @@ impl DebugInfo {
     /// `main` (inside a namespace) or else a C `main`.
     pub fn entry_function_pc(&self) -> Option<u32> {
         let func = self.functions.find_entry_main()?;
-        let addr = self
-            .lines
-            .first_statement_in(func.low, func.high)
-            .unwrap_or(func.low);
+        let addr = self.lines.first_statement_in(func.low, func.high).unwrap_or(func.low);
         Some(self.to_module_pc(addr))
     }
 

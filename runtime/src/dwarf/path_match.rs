@@ -22,10 +22,7 @@ pub(crate) fn normalize(path: &str) -> String {
 
 /// The index in `known` of the file `requested` names: the same normalized path, else the
 /// one sharing the longest tail of path components (at least the file name), if unique.
-pub(crate) fn best_match<'a>(
-    known: impl Iterator<Item = &'a str>,
-    requested: &str,
-) -> Option<usize> {
+pub(crate) fn best_match<'a>(known: impl Iterator<Item = &'a str>, requested: &str) -> Option<usize> {
     let mut wanted = vec![normalize(requested)];
     if let Ok(canonical) = std::fs::canonicalize(requested) {
         wanted.push(normalize(&canonical.to_string_lossy()));
@@ -81,31 +78,19 @@ mod tests {
             "/rustc/abc/library/std/src/rt.rs",
             "/build/app/src/lib.rs",
         ];
-        assert_eq!(
-            best_match(files.iter().copied(), "/build/app/src/main.rs"),
-            Some(0)
-        );
-        assert_eq!(
-            best_match(files.iter().copied(), "/home/me/app/src/lib.rs"),
-            Some(2)
-        );
+        assert_eq!(best_match(files.iter().copied(), "/build/app/src/main.rs"), Some(0));
+        assert_eq!(best_match(files.iter().copied(), "/home/me/app/src/lib.rs"), Some(2));
         assert_eq!(
             best_match(files.iter().copied(), "C:\\checkout\\app\\src\\main.rs"),
             Some(0)
         );
-        assert_eq!(
-            best_match(files.iter().copied(), "/elsewhere/other.rs"),
-            None
-        );
+        assert_eq!(best_match(files.iter().copied(), "/elsewhere/other.rs"), None);
     }
 
     #[test]
     fn ambiguous_tail_is_no_match() {
         let files = ["/a/src/main.rs", "/b/src/main.rs"];
         assert_eq!(best_match(files.iter().copied(), "/c/src/main.rs"), None);
-        assert_eq!(
-            best_match(files.iter().copied(), "/x/b/src/main.rs"),
-            Some(1)
-        );
+        assert_eq!(best_match(files.iter().copied(), "/x/b/src/main.rs"), Some(1));
     }
 }

@@ -90,12 +90,7 @@ pub(crate) struct TypeCache {
 
 impl TypeCache {
     pub(crate) fn get(&self, info: &DebugInfo, ty: TypeRef) -> Result<Arc<TypeDesc>> {
-        if let Some(desc) = self
-            .cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&ty)
-        {
+        if let Some(desc) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&ty) {
             return Ok(desc.clone());
         }
         let desc = Arc::new(self.describe(info, ty, 0)?);
@@ -136,9 +131,7 @@ impl TypeCache {
                 };
                 TypeKind::Base { encoding }
             }
-            gimli::DW_TAG_pointer_type
-            | gimli::DW_TAG_reference_type
-            | gimli::DW_TAG_rvalue_reference_type => {
+            gimli::DW_TAG_pointer_type | gimli::DW_TAG_reference_type | gimli::DW_TAG_rvalue_reference_type => {
                 let name = name().unwrap_or_else(|| {
                     let target_name = target
                         .and_then(|t| self.get(info, t).ok())
@@ -185,10 +178,7 @@ impl TypeCache {
                 if entry.tag() == gimli::DW_TAG_union_type {
                     TypeKind::Union { fields }
                 } else {
-                    TypeKind::Struct {
-                        fields,
-                        variant_part,
-                    }
+                    TypeKind::Struct { fields, variant_part }
                 }
             }
             gimli::DW_TAG_array_type => {
@@ -293,12 +283,10 @@ fn read_members(info: &DebugInfo, ty: TypeRef) -> Result<Members> {
                             discriminant = Some(member(info, ty.unit, pe));
                         }
                         gimli::DW_TAG_variant => {
-                            let discr_value =
-                                pe.attr(gimli::DW_AT_discr_value)
-                                    .and_then(|a| match a.value() {
-                                        AttributeValue::Sdata(v) => Some(v as u64),
-                                        other => other.udata_value(),
-                                    });
+                            let discr_value = pe.attr(gimli::DW_AT_discr_value).and_then(|a| match a.value() {
+                                AttributeValue::Sdata(v) => Some(v as u64),
+                                other => other.udata_value(),
+                            });
                             let mut inner = part.children();
                             while let Some(m) = inner.next()? {
                                 if m.entry().tag() == gimli::DW_TAG_member {
@@ -312,10 +300,7 @@ fn read_members(info: &DebugInfo, ty: TypeRef) -> Result<Members> {
                         _ => {}
                     }
                 }
-                variant_part = Some(VariantPart {
-                    discriminant,
-                    variants,
-                });
+                variant_part = Some(VariantPart { discriminant, variants });
             }
             _ => {}
         }
@@ -339,10 +324,7 @@ fn read_enumerators(info: &DebugInfo, ty: TypeRef) -> Result<Vec<(String, i64)>>
                     other => other.udata_value().map(|v| v as i64),
                 })
                 .unwrap_or(0);
-            out.push((
-                die_name(&info.dwarf, unit, entry).unwrap_or_default(),
-                value,
-            ));
+            out.push((die_name(&info.dwarf, unit, entry).unwrap_or_default(), value));
         }
     }
     Ok(out)
@@ -360,13 +342,11 @@ fn array_count(unit: &gimli::Unit<R>, offset: UnitOffset) -> Result<Option<u64>>
             continue;
         }
         let count = udata(entry, gimli::DW_AT_count).or_else(|| {
-            let upper = entry
-                .attr(gimli::DW_AT_upper_bound)
-                .and_then(|a| match a.value() {
-                    AttributeValue::Sdata(v) if v >= 0 => Some(v as u64),
-                    AttributeValue::Sdata(_) => None,
-                    other => other.udata_value(),
-                })?;
+            let upper = entry.attr(gimli::DW_AT_upper_bound).and_then(|a| match a.value() {
+                AttributeValue::Sdata(v) if v >= 0 => Some(v as u64),
+                AttributeValue::Sdata(_) => None,
+                other => other.udata_value(),
+            })?;
             let lower = udata(entry, gimli::DW_AT_lower_bound).unwrap_or(0);
             Some(upper + 1 - lower)
         });

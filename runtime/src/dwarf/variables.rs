@@ -20,11 +20,7 @@ pub struct VariableInfo {
 
 /// Variables of `frame` whose lexical block contains `addr`, parameters first, in
 /// declaration order; an inner block's variable shadows an outer one of the same name.
-pub(crate) fn variables_in_scope(
-    info: &DebugInfo,
-    frame: &FunctionFrame,
-    addr: u64,
-) -> Vec<VariableInfo> {
+pub(crate) fn variables_in_scope(info: &DebugInfo, frame: &FunctionFrame, addr: u64) -> Vec<VariableInfo> {
     let unit = &info.units[frame.unit];
     let mut out: Vec<VariableInfo> = Vec::new();
     let Ok(mut entries) = unit.entries_at_offset(frame.scope) else {
@@ -56,8 +52,7 @@ pub(crate) fn variables_in_scope(
             }
             gimli::DW_TAG_inlined_subroutine | gimli::DW_TAG_subprogram => skip_below = Some(depth),
             gimli::DW_TAG_variable | gimli::DW_TAG_formal_parameter => {
-                let Some(name) = die_name(&info.dwarf, unit, entry)
-                    .or_else(|| origin_name(info, frame.unit, entry))
+                let Some(name) = die_name(&info.dwarf, unit, entry).or_else(|| origin_name(info, frame.unit, entry))
                 else {
                     continue;
                 };
@@ -100,20 +95,12 @@ fn origin(
     }
 }
 
-fn origin_name(
-    info: &DebugInfo,
-    unit: usize,
-    entry: &gimli::DebuggingInformationEntry<R>,
-) -> Option<String> {
+fn origin_name(info: &DebugInfo, unit: usize, entry: &gimli::DebuggingInformationEntry<R>) -> Option<String> {
     let origin = origin(info, unit, entry)?;
     die_name(&info.dwarf, &info.units[unit], &origin)
 }
 
-fn origin_type(
-    info: &DebugInfo,
-    unit: usize,
-    entry: &gimli::DebuggingInformationEntry<R>,
-) -> Option<TypeRef> {
+fn origin_type(info: &DebugInfo, unit: usize, entry: &gimli::DebuggingInformationEntry<R>) -> Option<TypeRef> {
     match origin(info, unit, entry)?.attr_value(gimli::DW_AT_type)? {
         AttributeValue::UnitRef(offset) => Some(TypeRef { unit, offset }),
         _ => None,
@@ -122,11 +109,7 @@ fn origin_type(
 
 /// The value of the subprogram's `DW_AT_frame_base` (on wasm: a local or global holding the
 /// shadow-stack frame pointer).
-pub(crate) fn frame_base(
-    info: &DebugInfo,
-    frame: &FunctionFrame,
-    ctx: &dyn EvalContext,
-) -> Option<u64> {
+pub(crate) fn frame_base(info: &DebugInfo, frame: &FunctionFrame, ctx: &dyn EvalContext) -> Option<u64> {
     let unit = &info.units[frame.unit];
     let entry = unit.entry(frame.subprogram).ok()?;
     let AttributeValue::Exprloc(expr) = entry.attr_value(gimli::DW_AT_frame_base)? else {

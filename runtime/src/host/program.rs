@@ -29,9 +29,7 @@ impl ProgramConfig {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "program.wasm".into());
-        std::iter::once(name)
-            .chain(self.args.iter().cloned())
-            .collect()
+        std::iter::once(name).chain(self.args.iter().cloned()).collect()
     }
 }
 
@@ -55,10 +53,7 @@ pub async fn instantiate_program(
     prepare: impl FnOnce(&mut Store<HostState>) -> Result<()>,
 ) -> Result<(Store<HostState>, Instance)> {
     let mut builder = WasiCtxBuilder::new();
-    builder
-        .args(&config.argv())
-        .envs(&config.env)
-        .inherit_stdin();
+    builder.args(&config.argv()).envs(&config.env).inherit_stdin();
     match stdio {
         Stdio::Inherit => {
             builder.inherit_stdout().inherit_stderr();
@@ -94,9 +89,7 @@ pub async fn instantiate_program(
         .instantiate_async(&mut store, module)
         .await
         .map_err(anyhow::Error::from)
-        .context(
-            "cannot instantiate the module (does it import something other than WASI preview 1?)",
-        )?;
+        .context("cannot instantiate the module (does it import something other than WASI preview 1?)")?;
     if instance.get_func(&mut store, "_start").is_none() {
         bail!("the module has no `_start` export: it is not a WASI command program");
     }

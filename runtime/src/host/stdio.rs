@@ -76,11 +76,7 @@ impl Pollable for OutputSink {
 }
 
 impl AsyncWrite for OutputSink {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         self.emit(buf);
         Poll::Ready(Ok(buf.len()))
     }

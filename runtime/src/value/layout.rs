@@ -12,10 +12,7 @@ pub(crate) fn view(r: &Renderer<'_>, desc: &TypeDesc, loc: &ValueLoc, depth: u32
             Some(bytes) => ValueView::leaf(format_base(*encoding, &bytes), name),
             None => ValueView::leaf("<unreadable>", name),
         },
-        TypeKind::Enum {
-            enumerators,
-            signed,
-        } => match loc.read(r.mem, desc.size as usize) {
+        TypeKind::Enum { enumerators, signed } => match loc.read(r.mem, desc.size as usize) {
             Some(bytes) => {
                 let raw = le_u64(&bytes);
                 let value = if *signed {
@@ -59,9 +56,7 @@ pub(crate) fn view(r: &Renderer<'_>, desc: &TypeDesc, loc: &ValueLoc, depth: u32
                 let parts: Vec<String> = named
                     .iter()
                     .map(|(n, f)| {
-                        let v = r
-                            .view_at_depth(f.ty, &loc.offset(f.offset), depth + 1)
-                            .value;
+                        let v = r.view_at_depth(f.ty, &loc.offset(f.offset), depth + 1).value;
                         if tuple_like { v } else { format!("{n}: {v}") }
                     })
                     .collect();
@@ -155,8 +150,7 @@ fn pointer(
         };
     }
     let target_view = r.view_at_depth(Some(target), &ValueLoc::Memory(addr), depth);
-    let raw = name.starts_with('*')
-        || !name.starts_with('&') && !name.contains("Box<") && name.ends_with('*');
+    let raw = name.starts_with('*') || !name.starts_with('&') && !name.contains("Box<") && name.ends_with('*');
     if raw {
         // A raw pointer: the address, with the target one level down.
         let expand = Some(Expand::Fields {

@@ -24,9 +24,7 @@ pub struct LinearMemory<'a>(pub &'a [u8]);
 impl MemoryAccess for LinearMemory<'_> {
     fn read(&self, addr: u64, len: usize) -> Option<Vec<u8>> {
         let start = usize::try_from(addr).ok()?;
-        self.0
-            .get(start..start.checked_add(len)?)
-            .map(<[u8]>::to_vec)
+        self.0.get(start..start.checked_add(len)?).map(<[u8]>::to_vec)
     }
 }
 
@@ -55,13 +53,7 @@ impl ValueLoc {
                     let len = piece.size_bits.unwrap_or(32).div_ceil(8) as usize;
                     let part = match &piece.location {
                         Location::Memory(addr) => mem.read(*addr, len),
-                        Location::Value(v) => Some(
-                            v.iter()
-                                .copied()
-                                .chain(std::iter::repeat(0))
-                                .take(len)
-                                .collect(),
-                        ),
+                        Location::Value(v) => Some(v.iter().copied().chain(std::iter::repeat(0)).take(len).collect()),
                         Location::Unavailable => None,
                     };
                     match part {
@@ -90,14 +82,7 @@ impl ValueLoc {
             ValueLoc::Memory(addr) => mem.read(*addr, len),
             ValueLoc::Bytes(bytes) => {
                 // A value in a wasm local is zero-extended to the type's size.
-                Some(
-                    bytes
-                        .iter()
-                        .copied()
-                        .chain(std::iter::repeat(0))
-                        .take(len)
-                        .collect(),
-                )
+                Some(bytes.iter().copied().chain(std::iter::repeat(0)).take(len).collect())
             }
             ValueLoc::Unavailable => None,
         }
@@ -158,11 +143,7 @@ pub enum Expand {
         loc: ValueLoc,
     },
     /// `count` elements of type `element` from address `base`, named `[i]`.
-    Elements {
-        element: TypeRef,
-        base: u64,
-        count: u64,
-    },
+    Elements { element: TypeRef, base: u64, count: u64 },
 }
 
 /// A named child value.
@@ -197,12 +178,7 @@ impl Renderer<'_> {
         view
     }
 
-    pub(crate) fn view_at_depth(
-        &self,
-        ty: Option<TypeRef>,
-        loc: &ValueLoc,
-        depth: u32,
-    ) -> ValueView {
+    pub(crate) fn view_at_depth(&self, ty: Option<TypeRef>, loc: &ValueLoc, depth: u32) -> ValueView {
         let Some(ty) = ty else {
             return ValueView::leaf("<no type>", "?");
         };
@@ -213,8 +189,7 @@ impl Renderer<'_> {
         if matches!(loc, ValueLoc::Unavailable) {
             return ValueView::leaf("<optimized out>", desc.name.clone());
         }
-        let mut view = rust::view(self, &desc, loc, depth)
-            .unwrap_or_else(|| layout::view(self, &desc, loc, depth));
+        let mut view = rust::view(self, &desc, loc, depth).unwrap_or_else(|| layout::view(self, &desc, loc, depth));
         if view.address.is_none() {
             view.address = loc.address();
         }
@@ -237,10 +212,7 @@ impl Renderer<'_> {
                 count: total,
             } => {
                 let size = self.info.type_desc(*element).map(|d| d.size).unwrap_or(0);
-                let end = count
-                    .map(|c| start.saturating_add(c))
-                    .unwrap_or(*total)
-                    .min(*total);
+                let end = count.map(|c| start.saturating_add(c)).unwrap_or(*total).min(*total);
                 (start..end)
                     .map(|i| Child {
                         name: format!("[{i}]"),
@@ -252,13 +224,7 @@ impl Renderer<'_> {
     }
 
     /// A summary for a collection: `[a, b, c]`, or the first elements and `…`.
-    pub(crate) fn elements_summary(
-        &self,
-        element: TypeRef,
-        base: u64,
-        count: u64,
-        depth: u32,
-    ) -> String {
+    pub(crate) fn elements_summary(&self, element: TypeRef, base: u64, count: u64, depth: u32) -> String {
         if depth >= SUMMARY_DEPTH {
             return format!("[…; {count}]");
         }
@@ -292,10 +258,7 @@ mod tests {
     #[test]
     fn short_names() {
         assert_eq!(short_type_name("debuggee::Point"), "Point");
-        assert_eq!(
-            short_type_name("alloc::vec::Vec<i32, alloc::alloc::Global>"),
-            "Vec"
-        );
+        assert_eq!(short_type_name("alloc::vec::Vec<i32, alloc::alloc::Global>"), "Vec");
         assert_eq!(short_type_name("point"), "point");
     }
 

@@ -8,12 +8,7 @@ use super::scalar::le_u64;
 use super::{Expand, MAX_STRING_BYTES, Renderer, SUMMARY_DEPTH, ValueLoc, ValueView};
 
 /// The view of a recognised standard type, or `None` to fall back to the plain layout.
-pub(crate) fn view(
-    r: &Renderer<'_>,
-    desc: &TypeDesc,
-    loc: &ValueLoc,
-    depth: u32,
-) -> Option<ValueView> {
+pub(crate) fn view(r: &Renderer<'_>, desc: &TypeDesc, loc: &ValueLoc, depth: u32) -> Option<ValueView> {
     let name = desc.name.as_str();
     let TypeKind::Struct { fields, .. } = &desc.kind else {
         return None;
@@ -43,18 +38,13 @@ pub(crate) fn view(
             let (addr, target) = first_pointer(r, fields, loc, 0)?;
             let target_desc = r.info.type_desc(target?).ok()?;
             let TypeKind::Struct {
-                fields: inner_fields,
-                ..
+                fields: inner_fields, ..
             } = &target_desc.kind
             else {
                 return None;
             };
             let value_field = field(inner_fields, inner)?;
-            let mut view = r.view_at_depth(
-                value_field.ty,
-                &ValueLoc::Memory(addr + value_field.offset),
-                depth,
-            );
+            let mut view = r.view_at_depth(value_field.ty, &ValueLoc::Memory(addr + value_field.offset), depth);
             view.type_name = name.to_string();
             return Some(view);
         }
@@ -99,14 +89,8 @@ pub(crate) fn enum_view(
         let parts: Vec<String> = variant_fields
             .iter()
             .map(|f| {
-                let v = r
-                    .view_at_depth(f.ty, &variant_loc.offset(f.offset), depth + 1)
-                    .value;
-                if positional {
-                    v
-                } else {
-                    format!("{}: {v}", f.name)
-                }
+                let v = r.view_at_depth(f.ty, &variant_loc.offset(f.offset), depth + 1).value;
+                if positional { v } else { format!("{}: {v}", f.name) }
             })
             .collect();
         if positional {
@@ -131,11 +115,7 @@ pub(crate) fn enum_view(
 }
 
 /// The variant whose discriminant matches, else the default (niche-holding) variant.
-fn active_variant<'p>(
-    r: &Renderer<'_>,
-    part: &'p VariantPart,
-    loc: &ValueLoc,
-) -> Option<&'p Field> {
+fn active_variant<'p>(r: &Renderer<'_>, part: &'p VariantPart, loc: &ValueLoc) -> Option<&'p Field> {
     let Some(discr) = &part.discriminant else {
         return part.variants.first().map(|v| &v.field);
     };
@@ -146,11 +126,7 @@ fn active_variant<'p>(
         .unwrap_or(4)
         .min(8);
     let raw = le_u64(&loc.offset(discr.offset).read(r.mem, size as usize)?);
-    let mask = if size >= 8 {
-        u64::MAX
-    } else {
-        (1u64 << (size * 8)) - 1
-    };
+    let mask = if size >= 8 { u64::MAX } else { (1u64 << (size * 8)) - 1 };
     part.variants
         .iter()
         .find(|v| v.discr_value.is_some_and(|d| d & mask == raw))
@@ -179,21 +155,14 @@ fn slice_parts(r: &Renderer<'_>, fields: &[Field], loc: &ValueLoc) -> Option<(u6
 /// `(pointer, len, element type)` of a `Vec<T>`: the pointer sits somewhere inside `buf`
 /// (RawVec → RawVecInner → Unique → NonNull), typed or not depending on the std version, so
 /// the element type comes from the `T` parameter.
-fn vec_parts(
-    r: &Renderer<'_>,
-    desc: &TypeDesc,
-    loc: &ValueLoc,
-) -> Option<(u64, u64, Option<TypeRef>)> {
+fn vec_parts(r: &Renderer<'_>, desc: &TypeDesc, loc: &ValueLoc) -> Option<(u64, u64, Option<TypeRef>)> {
     let TypeKind::Struct { fields, .. } = &desc.kind else {
         return None;
     };
     let len = read_usize(r, field(fields, "len")?, loc)?;
     let buf = field(fields, "buf")?;
     let buf_desc = r.info.type_desc(buf.ty?).ok()?;
-    let TypeKind::Struct {
-        fields: buf_fields, ..
-    } = &buf_desc.kind
-    else {
+    let TypeKind::Struct { fields: buf_fields, .. } = &buf_desc.kind else {
         return None;
     };
     let (ptr, _) = first_pointer(r, buf_fields, &loc.offset(buf.offset), 0)?;
@@ -207,12 +176,7 @@ fn vec_parts(
 }
 
 /// The first pointer met walking into nested single-purpose structs, with its target type.
-fn first_pointer(
-    r: &Renderer<'_>,
-    fields: &[Field],
-    loc: &ValueLoc,
-    depth: u32,
-) -> Option<(u64, Option<TypeRef>)> {
+fn first_pointer(r: &Renderer<'_>, fields: &[Field], loc: &ValueLoc, depth: u32) -> Option<(u64, Option<TypeRef>)> {
     if depth > 8 {
         return None;
     }
@@ -242,10 +206,7 @@ fn first_pointer(
 }
 
 fn read_usize(r: &Renderer<'_>, f: &Field, loc: &ValueLoc) -> Option<u64> {
-    let size =
-        f.ty.and_then(|t| r.info.type_desc(t).ok())
-            .map(|d| d.size)
-            .unwrap_or(4);
+    let size = f.ty.and_then(|t| r.info.type_desc(t).ok()).map(|d| d.size).unwrap_or(4);
     Some(le_u64(&loc.offset(f.offset).read(r.mem, size as usize)?))
 }
 
@@ -270,14 +231,7 @@ fn text(r: &Renderer<'_>, ptr: u64, len: u64, type_name: &str) -> ValueView {
     }
 }
 
-fn elements(
-    r: &Renderer<'_>,
-    element: TypeRef,
-    ptr: u64,
-    len: u64,
-    type_name: &str,
-    depth: u32,
-) -> ValueView {
+fn elements(r: &Renderer<'_>, element: TypeRef, ptr: u64, len: u64, type_name: &str, depth: u32) -> ValueView {
     ValueView {
         value: r.elements_summary(element, ptr, len, depth),
         type_name: type_name.to_string(),

@@ -47,10 +47,7 @@ pub(crate) fn format_base(encoding: DwAte, bytes: &[u8]) -> String {
             } else {
                 raw as i64
             };
-            match u8::try_from(v)
-                .ok()
-                .filter(|b| b.is_ascii_graphic() || *b == b' ')
-            {
+            match u8::try_from(v).ok().filter(|b| b.is_ascii_graphic() || *b == b' ') {
                 Some(b) => format!("{v} '{}'", b as char),
                 None => v.to_string(),
             }
@@ -66,31 +63,13 @@ mod tests {
 
     #[test]
     fn formats_like_rust_debug() {
-        assert_eq!(
-            format_base(gimli::DW_ATE_signed, &(-7i32).to_le_bytes()),
-            "-7"
-        );
-        assert_eq!(
-            format_base(gimli::DW_ATE_unsigned, &42u64.to_le_bytes()),
-            "42"
-        );
-        assert_eq!(
-            format_base(gimli::DW_ATE_float, &2.5f64.to_le_bytes()),
-            "2.5"
-        );
-        assert_eq!(
-            format_base(gimli::DW_ATE_float, &3.0f32.to_le_bytes()),
-            "3.0"
-        );
+        assert_eq!(format_base(gimli::DW_ATE_signed, &(-7i32).to_le_bytes()), "-7");
+        assert_eq!(format_base(gimli::DW_ATE_unsigned, &42u64.to_le_bytes()), "42");
+        assert_eq!(format_base(gimli::DW_ATE_float, &2.5f64.to_le_bytes()), "2.5");
+        assert_eq!(format_base(gimli::DW_ATE_float, &3.0f32.to_le_bytes()), "3.0");
         assert_eq!(format_base(gimli::DW_ATE_boolean, &[1]), "true");
-        assert_eq!(
-            format_base(gimli::DW_ATE_UTF, &('λ' as u32).to_le_bytes()),
-            "'λ'"
-        );
+        assert_eq!(format_base(gimli::DW_ATE_UTF, &('λ' as u32).to_le_bytes()), "'λ'");
         assert_eq!(format_base(gimli::DW_ATE_signed_char, b"A"), "65 'A'");
-        assert_eq!(
-            format_base(gimli::DW_ATE_signed, &(-1i128).to_le_bytes()),
-            "-1"
-        );
+        assert_eq!(format_base(gimli::DW_ATE_signed, &(-1i128).to_le_bytes()), "-1");
     }
 }
