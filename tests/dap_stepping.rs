@@ -242,3 +242,43 @@ fn a_module_without_dwarf_runs_and_says_why_breakpoints_cannot_bind() {
     assert_eq!(client.wait_event("exited")["body"]["exitCode"], 0);
     assert_eq!(client.output("stdout"), "add=5 doubled=10 factorial=120\n");
 }
+
+#[test]
+fn next_goes_line_by_line_over_calls_into_the_standard_library() {
+    let mut client = DapClient::new();
+    client.launch(&["values"], json!({}));
+    client.set_breakpoints(&["values"]);
+    client.request_ok("configurationDone", json!({}));
+    client.wait_event("stopped");
+    let start = line_of("values") as u64;
+    // `println!`, `Vec::len`, an iterator `sum` over 1000 elements: each a single step.
+    for line in start + 1..=start + 5 {
+        assert_eq!(step(&mut client, "next"), ("debuggee::values".to_string(), line));
+    }
+    assert_eq!(
+        client.output("stdout"),
+        "checksum=35 f64=2.5 bool=true char=λ\nhello world [1, 2, 3] big.len=1000 sum=499500\n"
+    );
+    client.request_ok("disconnect", json!({ "terminateDebuggee": true }));
+}
+
+#[test]
+fn step_out_of_a_recursive_call_returns_to_the_right_activation() {
+    let mut client = DapClient::new();
+    client.launch(&["steps"], json!({}));
+    client.set_breakpoints(&["fact_rec"]);
+    client.request_ok("configurationDone", json!({}));
+    client.wait_event("stopped");
+    // Stopped in the outermost activation (n == 5) before it recurses; step over the
+    // recursive call: all four deeper activations run, and we stay in n == 5.
+    assert_eq!(local(&mut client, 0, "n"), "5");
+    client.set_breakpoints(&[]);
+    let over = step(&mut client, "next");
+    assert_eq!(
+        over,
+        ("debuggee::factorial".to_string(), line_of("fact_rec") as u64 + 1)
+    );
+    assert_eq!(local(&mut client, 0, "n"), "5");
+    assert_eq!(local(&mut client, 0, "rest"), "24");
+    client.request_ok("disconnect", json!({ "terminateDebuggee": true }));
+}

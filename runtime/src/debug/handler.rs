@@ -126,8 +126,7 @@ impl Controller {
                 tracing::debug!("epoch yield");
                 self.drain_while_running(&mut store).await;
                 if self.shared.pause.swap(false, Ordering::SeqCst) && !self.shared.terminate.load(Ordering::SeqCst) {
-                    self.state().step = None;
-                    self.set_single_step(&mut store, false);
+                    self.end_step(&mut store);
                     self.stop(&mut store, StopReason::Pause).await;
                 }
             }
@@ -140,16 +139,29 @@ impl Controller {
         let top = store.debug_exit_frames().next()?;
         let (_, pc) = top.wasm_function_index_and_pc(&mut *store).ok()??;
         let pc = pc.raw();
-        let mut state = self.state();
+        let state = self.state();
         tracing::trace!("breakpoint event at {pc:#x}; armed: {:x?}", state.armed.keys());
-        if let Some(ids) = state.armed.get(&pc).cloned() {
-            let was_stepping = state.step.take().is_some();
-            let entry = state.entry_pc.take();
+        // A line's code can have several runs, each armed: while stepping over that very line,
+        // reaching its next run is part of the step, not a new stop.
+        let armed_here = state
+            .armed
+            .get(&pc)
+            .cloned()
+            .filter(|_| match (&state.step, &self.info) {
+                (Some(plan), Some(info)) => {
+                    let here = info.line_at(pc);
+                    let same_line =
+                        matches!((&here, &plan.line), (Some(a), Some(b)) if a.path == b.path && a.line == b.line);
+                    !(same_line && plan.kind != StepKind::Out && stack_depth(store) == plan.depth)
+                }
+                _ => true,
+            });
+        if let Some(ids) = armed_here {
+            let entry = state.entry_pc;
             drop(state);
-            if was_stepping {
-                self.set_single_step(store, false);
-            }
+            self.end_step(store);
             if let Some(entry) = entry {
+                self.state().entry_pc = None;
                 self.edit(store, |edit, module| {
                     edit.remove_breakpoint(module, ModulePC::new(entry))
                 });
@@ -157,17 +169,40 @@ impl Controller {
             return Some(StopReason::Breakpoint { ids });
         }
         if state.entry_pc == Some(pc) {
-            state.entry_pc = None;
             drop(state);
+            self.state().entry_pc = None;
             self.edit(store, |edit, module| edit.remove_breakpoint(module, ModulePC::new(pc)));
             return Some(StopReason::Entry);
         }
-        let plan = state.step.clone()?;
+        let mut plan = state.step.clone()?;
+        drop(state);
+        if let Some((return_pc, return_depth)) = plan.return_to {
+            // Running freely until the callee returns: only the return breakpoint matters, and
+            // only in the activation the step is waiting for (not a deeper recursive one).
+            tracing::trace!("waiting for return at {return_pc:#x} depth {return_depth}: event at {pc:#x}");
+            if pc != return_pc || stack_depth(store) != return_depth {
+                return None;
+            }
+            self.edit(store, |edit, module| {
+                edit.remove_breakpoint(module, ModulePC::new(return_pc))
+            });
+            plan.return_to = None;
+            if plan.kind == StepKind::Out {
+                // Out of the frame: what is left is reaching the caller's next statement.
+                plan = StepPlan {
+                    kind: StepKind::Over,
+                    depth: return_depth,
+                    line: None,
+                    return_to: None,
+                };
+            }
+            self.state().step = Some(plan.clone());
+            self.set_single_step(store, true);
+            // The return address may itself start a statement: judge it like any other event.
+        }
         let Some(info) = self.info.clone() else {
             // No line table: steps are single instructions.
-            state.step = None;
-            drop(state);
-            self.set_single_step(store, false);
+            self.end_step(store);
             return Some(StopReason::Step);
         };
         // Most single-step events are mid-statement: answer those before any stack walk.
@@ -176,13 +211,13 @@ impl Controller {
         }
         let line = info.line_at(pc);
         let user_code = match &line {
-            Some(l) => *state
+            Some(l) => *self
+                .state()
                 .source_exists
                 .entry(l.path.clone())
                 .or_insert_with(|| std::path::Path::new(&l.path).exists()),
             None => false,
         };
-        drop(state);
         let depth = stack_depth(store);
         let here = Here {
             depth,
@@ -190,19 +225,66 @@ impl Controller {
             line: line.as_ref(),
             user_code,
         };
-        match plan.decide(&here) {
-            Decision::KeepStepping => None,
+        let decision = plan.decide(&here);
+        tracing::trace!(
+            "step at {pc:#x}: depth {depth}, line {:?}: {decision:?}",
+            line.as_ref().map(|l| l.line)
+        );
+        match decision {
+            Decision::KeepStepping => {
+                self.run_to_return(store, &plan, depth);
+                None
+            }
             Decision::Stop => {
-                self.state().step = None;
-                self.set_single_step(store, false);
+                self.end_step(store);
                 Some(StopReason::Step)
             }
             Decision::RunFreely => {
-                self.state().step = None;
-                self.set_single_step(store, false);
+                self.end_step(store);
                 None
             }
         }
+    }
+
+    /// Inside a call the step does not look into (a callee during `next`, the current frame
+    /// during `stepOut`), single-stepping every instruction would be slow: arm a breakpoint
+    /// where control returns to the frame that matters and run freely until it is hit.
+    fn run_to_return(&self, store: &mut StoreContextMut<'_, HostState>, plan: &StepPlan, depth: usize) {
+        let target_depth = match plan.kind {
+            StepKind::Over if depth > plan.depth => plan.depth,
+            StepKind::Out if depth >= plan.depth && plan.depth > 1 => plan.depth - 1,
+            _ => return,
+        };
+        // Frames innermost first; a caller frame's PC is its return address.
+        let frames: Vec<_> = store.debug_exit_frames().collect();
+        let mut handle = frames.into_iter().next();
+        for _ in 0..depth - target_depth {
+            handle = handle.and_then(|h| h.parent(&mut *store).ok().flatten());
+        }
+        let Some((_, return_address)) = handle.and_then(|h| h.wasm_function_index_and_pc(&mut *store).ok().flatten())
+        else {
+            return;
+        };
+        let return_pc = self.image.instruction_at_or_after(return_address.raw());
+        tracing::debug!("step: depth {depth} → {target_depth}, return breakpoint at {return_pc:#x}");
+        self.edit(store, |edit, module| {
+            edit.add_breakpoint(module, ModulePC::new(return_pc))
+        });
+        if let Some(plan) = self.state().step.as_mut() {
+            plan.return_to = Some((return_pc, target_depth));
+        }
+        self.set_single_step(store, false);
+    }
+
+    /// Ends a step in progress: no more single-stepping, no return breakpoint.
+    fn end_step(&self, store: &mut StoreContextMut<'_, HostState>) {
+        let Some(plan) = self.state().step.take() else { return };
+        if let Some((return_pc, _)) = plan.return_to {
+            self.edit(store, |edit, module| {
+                edit.remove_breakpoint(module, ModulePC::new(return_pc))
+            });
+        }
+        self.set_single_step(store, false);
     }
 
     /// Reports the stop and serves commands until one resumes execution.
@@ -216,7 +298,7 @@ impl Controller {
             match command {
                 None | Some(Command::Terminate) => {
                     self.shared.terminate.store(true, Ordering::SeqCst);
-                    self.set_single_step(store, false);
+                    self.end_step(store);
                     store.engine().increment_epoch();
                     break;
                 }
@@ -247,8 +329,7 @@ impl Controller {
                 Some(Command::ArmBreakpoints(armed)) => self.arm(store.as_context_mut(), armed),
                 Some(Command::StopOnTrap(enabled)) => self.state().stop_on_trap = enabled,
                 Some(Command::Continue) => {
-                    self.state().step = None;
-                    self.set_single_step(store, false);
+                    self.end_step(store);
                     break;
                 }
                 Some(Command::Step(kind)) => {
@@ -359,6 +440,7 @@ impl Controller {
                     kind: StepKind::Into,
                     depth: usize::MAX,
                     line: None,
+                    return_to: None,
                 });
                 self.set_single_step(&mut store, true);
             }

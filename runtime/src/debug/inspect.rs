@@ -20,6 +20,9 @@ struct WasmFrame {
     /// Index among the module's defined functions.
     function: Option<u32>,
     pc: Option<u32>,
+    /// The PC to ask DWARF about: a caller's PC is its return address, which can already
+    /// belong to the next line or lie past a block's end, so callers use the call instead.
+    source_pc: Option<u32>,
 }
 
 /// A source-level frame: a wasm frame, or one inlined call inside it.
@@ -54,9 +57,12 @@ impl Inspector {
             while let Some(handle) = frame {
                 let location = handle.wasm_function_index_and_pc(&mut *store).ok().flatten();
                 frame = handle.parent(&mut *store).ok().flatten();
+                let pc = location.map(|(_, pc)| pc.raw());
+                let is_caller = !wasm_frames.is_empty();
                 wasm_frames.push(WasmFrame {
                     function: location.map(|(f, _)| f.as_u32()),
-                    pc: location.map(|(_, pc)| pc.raw()),
+                    pc,
+                    source_pc: pc.map(|pc| if is_caller { pc.saturating_sub(1) } else { pc }),
                     handle,
                 });
             }
@@ -65,7 +71,7 @@ impl Inspector {
         let info = controller.info.clone();
         let mut frames = Vec::new();
         for (index, wasm) in wasm_frames.iter().enumerate() {
-            let dwarf_frames = match (&info, wasm.pc) {
+            let dwarf_frames = match (&info, wasm.source_pc) {
                 (Some(info), Some(pc)) => info.frames_at(pc),
                 _ => Vec::new(),
             };
@@ -156,6 +162,7 @@ impl Inspector {
             kind,
             depth: self.wasm_frames.len(),
             line,
+            return_to: None,
         }
     }
 
@@ -168,7 +175,7 @@ impl Inspector {
         let frame = self.frame(frame_id)?;
         let wasm = frame.wasm;
         let mut scopes = Vec::new();
-        if let (Some(info), Some(dwarf), Some(pc)) = (&self.info, &frame.dwarf, self.wasm_frames[wasm].pc) {
+        if let (Some(info), Some(dwarf), Some(pc)) = (&self.info, &frame.dwarf, self.wasm_frames[wasm].source_pc) {
             let named = info.variables(dwarf, pc).len() as u64;
             let reference = self.register(Target::Locals(index));
             scopes.push(ScopeInfo {
@@ -254,7 +261,7 @@ impl Inspector {
         let source = &self.frames[frame];
         let dwarf = source.dwarf.clone().context("no debug info for this frame")?;
         let wasm = &self.wasm_frames[source.wasm];
-        let pc = wasm.pc.context("not a wasm frame")?;
+        let pc = wasm.source_pc.context("not a wasm frame")?;
         let values = FrameValues::read(store, &wasm.handle, self.instance)?;
         let memory = self.memory(store);
         let mem = LinearMemory(match memory {

@@ -12,6 +12,8 @@ pub(crate) struct StepPlan {
     /// Number of wasm frames when the step began.
     pub depth: usize,
     pub line: Option<SourceLine>,
+    /// While a call runs freely: the return breakpoint's PC and the depth it must be hit at.
+    pub return_to: Option<(u32, usize)>,
 }
 
 /// Where a single-step event happened.
@@ -91,6 +93,7 @@ mod tests {
             kind: StepKind::Over,
             depth: 3,
             line: Some(line(10)),
+            return_to: None,
         };
         assert_eq!(plan.decide(&here(4, &line(20), true)), Decision::KeepStepping);
         assert_eq!(plan.decide(&here(3, &line(10), true)), Decision::KeepStepping);
@@ -110,6 +113,7 @@ mod tests {
             kind: StepKind::Into,
             depth: 3,
             line: Some(line(10)),
+            return_to: None,
         };
         assert_eq!(plan.decide(&here(4, &line(20), true)), Decision::Stop);
         assert_eq!(plan.decide(&here(4, &line(20), false)), Decision::KeepStepping);
@@ -121,6 +125,7 @@ mod tests {
             kind: StepKind::Out,
             depth: 3,
             line: Some(line(10)),
+            return_to: None,
         };
         assert_eq!(plan.decide(&here(3, &line(11), true)), Decision::KeepStepping);
         assert_eq!(plan.decide(&here(2, &line(5), true)), Decision::Stop);
