@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use support::*;
 
-const RUNS: usize = 5;
+const RUNS: usize = 7;
 const STEPS: usize = 20;
 const CEILING: f64 = 4.0;
 
@@ -26,9 +26,20 @@ fn ms(d: Duration) -> String {
 
 /// `wasmscope run debuggee.wasm bench`, whole process.
 fn plain_run() -> Duration {
+    run_with(&[])
+}
+
+/// The same on the debugger's instrumented engine, without a session: what guest-debug
+/// instrumentation alone costs.
+fn instrumented_run() -> Duration {
+    run_with(&["--instrumented"])
+}
+
+fn run_with(flags: &[&str]) -> Duration {
     let start = Instant::now();
     let status = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
         .arg("run")
+        .args(flags)
         .arg(debuggee_wasm())
         .arg("bench")
         .stdout(std::process::Stdio::null())
@@ -103,19 +114,29 @@ fn main() {
     debuggee_wasm();
     plain_run();
 
-    let plain = median((0..RUNS).map(|_| plain_run()).collect());
-    let debug = median((0..RUNS).map(|_| debug_run()).collect());
-    let ratio = debug.as_secs_f64() / plain.as_secs_f64();
-    let first_stop = median((0..RUNS).map(|_| launch_to_first_stop()).collect());
-    let next = median(next_round_trips());
-    let pause = median((0..RUNS).map(|_| pause_latency()).collect());
-
     println!("debuggee: tests/fixtures/debuggee `bench` (80M iterations, debug build), median of {RUNS}");
+    // Interleaved, so that both see the same load on a shared machine.
+    let (mut plain, mut instrumented, mut debug) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        plain.push(plain_run());
+        instrumented.push(instrumented_run());
+        debug.push(debug_run());
+    }
+    let (plain, instrumented, debug) = (median(plain), median(instrumented), median(debug));
     println!("plain `wasmscope run`:                         {}", ms(plain));
+    println!(
+        "`wasmscope run --instrumented` (no session):   {} ({:.2}x: guest-debug code alone)",
+        ms(instrumented),
+        instrumented.as_secs_f64() / plain.as_secs_f64()
+    );
     println!("under `wasmscope dap`, breakpoint never hit:   {}", ms(debug));
+    let ratio = debug.as_secs_f64() / plain.as_secs_f64();
     println!("ratio debug / plain:                           {ratio:.2}x (ceiling {CEILING}x, target 1.5x)");
+    let first_stop = median((0..RUNS).map(|_| launch_to_first_stop()).collect());
     println!("launch -> first stop:                          {}", ms(first_stop));
+    let next = median(next_round_trips());
     println!("next -> stopped round trip (median of {STEPS}):    {}", ms(next));
+    let pause = median((0..RUNS).map(|_| pause_latency()).collect());
     println!("pause -> stopped in a busy loop:               {}", ms(pause));
     if ratio > CEILING {
         eprintln!("the debug/plain ratio {ratio:.2}x is above the {CEILING}x ceiling");

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use wasmscope_runtime::host::EngineMode;
 
 #[derive(Parser)]
 #[command(
@@ -31,6 +32,9 @@ enum Command {
         /// Directory the program sees as `.` (default: the current directory).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// Run on the debugger's instrumented engine (no session): measures its overhead.
+        #[arg(long, hide = true)]
+        instrumented: bool,
         /// The `.wasm` program.
         program: PathBuf,
         /// Arguments passed to the program.
@@ -64,6 +68,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run {
             env,
             dir,
+            instrumented,
             program,
             args,
         } => {
@@ -81,7 +86,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 cwd: dir,
                 preopens: Vec::new(),
             };
-            let code = runtime.block_on(wasmscope_runtime::run::run_program(&config))?;
+            let mode = if instrumented {
+                EngineMode::Debug
+            } else {
+                EngineMode::Run
+            };
+            let code = runtime.block_on(wasmscope_runtime::run::run_program(&config, mode))?;
             Ok(ExitCode::from(code as u8))
         }
         Command::Demo => demo::run(),
