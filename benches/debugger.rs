@@ -24,24 +24,24 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// `wasmscope run debuggee.wasm bench`, whole process.
-fn plain_run() -> Duration {
-    run_with(&[])
+/// `wasmscope run debuggee.wasm SCENARIO`, whole process.
+fn plain_run(scenario: &str) -> Duration {
+    run_with(&[], scenario)
 }
 
 /// The same on the debugger's instrumented engine, without a session: what guest-debug
 /// instrumentation alone costs.
-fn instrumented_run() -> Duration {
-    run_with(&["--instrumented"])
+fn instrumented_run(scenario: &str) -> Duration {
+    run_with(&["--instrumented"], scenario)
 }
 
-fn run_with(flags: &[&str]) -> Duration {
+fn run_with(flags: &[&str], scenario: &str) -> Duration {
     let start = Instant::now();
     let status = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
         .arg("run")
         .args(flags)
         .arg(debuggee_wasm())
-        .arg("bench")
+        .arg(scenario)
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();
@@ -51,13 +51,13 @@ fn run_with(flags: &[&str]) -> Duration {
 
 /// The same program under `wasmscope dap`, from `launch` to `exited`, with a breakpoint armed
 /// in the hot function on a line that is never reached.
-fn debug_run() -> Duration {
+fn debug_run(scenario: &str, never: &str) -> Duration {
     let mut client = DapClient::new();
     client.initialize();
     client.wait_event("initialized");
     let start = Instant::now();
-    client.request_ok("launch", json!({ "program": debuggee_wasm(), "args": ["bench"] }));
-    let set = client.set_breakpoints(&["never"]);
+    client.request_ok("launch", json!({ "program": debuggee_wasm(), "args": [scenario] }));
+    let set = client.set_breakpoints(&[never]);
     assert_eq!(set["breakpoints"][0]["verified"], true);
     client.request_ok("configurationDone", json!({}));
     client.wait_event("exited");
@@ -109,35 +109,44 @@ fn pause_latency() -> Duration {
     start.elapsed()
 }
 
-fn main() {
-    // Warm up: build the fixture, page in the binary.
-    debuggee_wasm();
-    plain_run();
-
-    println!("debuggee: tests/fixtures/debuggee `bench` (80M iterations, debug build), median of {RUNS}");
-    // Interleaved, so that both see the same load on a shared machine.
+/// Plain, instrumented and debug medians of one scenario, interleaved so that all three
+/// see the same load on a shared machine; returns the debug/plain ratio.
+fn overhead(scenario: &str, never: &str, what: &str) -> f64 {
+    println!("`{scenario}`: {what}, median of {RUNS}");
     let (mut plain, mut instrumented, mut debug) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..RUNS {
-        plain.push(plain_run());
-        instrumented.push(instrumented_run());
-        debug.push(debug_run());
+        plain.push(plain_run(scenario));
+        instrumented.push(instrumented_run(scenario));
+        debug.push(debug_run(scenario, never));
     }
     let (plain, instrumented, debug) = (median(plain), median(instrumented), median(debug));
-    println!("plain `wasmscope run`:                         {}", ms(plain));
+    let ratio = debug.as_secs_f64() / plain.as_secs_f64();
+    println!("  plain `wasmscope run`:                         {}", ms(plain));
     println!(
-        "`wasmscope run --instrumented` (no session):   {} ({:.2}x: guest-debug code alone)",
+        "  `wasmscope run --instrumented` (no session):   {} ({:.2}x: guest-debug code alone)",
         ms(instrumented),
         instrumented.as_secs_f64() / plain.as_secs_f64()
     );
-    println!("under `wasmscope dap`, breakpoint never hit:   {}", ms(debug));
-    let ratio = debug.as_secs_f64() / plain.as_secs_f64();
-    println!("ratio debug / plain:                           {ratio:.2}x (ceiling {CEILING}x, target 1.5x)");
+    println!("  under `wasmscope dap`, breakpoint never hit:   {}", ms(debug));
+    println!("  ratio debug / plain:                           {ratio:.2}x (ceiling {CEILING}x, target 1.5x)");
+    ratio
+}
+
+fn main() {
+    // Warm up: build the fixture, page in the binary.
+    debuggee_wasm();
+    plain_run("bench");
+
+    println!("debuggee: tests/fixtures/debuggee, a debug build (opt-level 0, DWARF), 80M iterations");
+    let calls = overhead("bench", "never", "a loop calling small functions");
+    let arith = overhead("bench_arith", "never_arith", "a loop of inline arithmetic, no calls");
     let first_stop = median((0..RUNS).map(|_| launch_to_first_stop()).collect());
-    println!("launch -> first stop:                          {}", ms(first_stop));
+    println!("launch -> first stop:                            {}", ms(first_stop));
     let next = median(next_round_trips());
-    println!("next -> stopped round trip (median of {STEPS}):    {}", ms(next));
+    println!("next -> stopped round trip (median of {STEPS}):      {}", ms(next));
     let pause = median((0..RUNS).map(|_| pause_latency()).collect());
-    println!("pause -> stopped in a busy loop:               {}", ms(pause));
+    println!("pause -> stopped in a busy loop:                 {}", ms(pause));
+    let ratio = calls.max(arith);
     if ratio > CEILING {
         eprintln!("the debug/plain ratio {ratio:.2}x is above the {CEILING}x ceiling");
         std::process::exit(1);

@@ -42,6 +42,19 @@ pub(crate) enum Command {
 }
 
 impl Command {
+    /// Answers a query (a command with a reply) with `error`; gives any other command back.
+    pub(crate) fn refuse(self, error: impl Fn() -> anyhow::Error) -> Option<Command> {
+        match self {
+            Command::StackTrace(reply) => drop(reply.send(Err(error()))),
+            Command::Scopes { reply, .. } => drop(reply.send(Err(error()))),
+            Command::Variables { reply, .. } => drop(reply.send(Err(error()))),
+            Command::ReadMemory { reply, .. } => drop(reply.send(Err(error()))),
+            Command::Evaluate { reply, .. } => drop(reply.send(Err(error()))),
+            other => return Some(other),
+        }
+        None
+    }
+
     /// For logs.
     pub(crate) fn name(&self) -> &'static str {
         match self {

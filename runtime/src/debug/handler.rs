@@ -360,27 +360,14 @@ impl Controller {
 
     fn running_command(&self, store: StoreContextMut<'_, HostState>, command: Command) {
         tracing::debug!("command while running: {}", command.name());
-        let not_stopped = || anyhow::anyhow!("the program is running: pause it first");
+        let Some(command) = command.refuse(|| anyhow::anyhow!("the program is running: pause it first")) else {
+            return;
+        };
         match command {
             Command::ArmBreakpoints(armed) => self.arm(store, armed),
             Command::StopOnTrap(enabled) => self.state().stop_on_trap = enabled,
-            Command::StackTrace(reply) => {
-                let _ = reply.send(Err(not_stopped()));
-            }
-            Command::Scopes { reply, .. } => {
-                let _ = reply.send(Err(not_stopped()));
-            }
-            Command::Variables { reply, .. } => {
-                let _ = reply.send(Err(not_stopped()));
-            }
-            Command::ReadMemory { reply, .. } => {
-                let _ = reply.send(Err(not_stopped()));
-            }
-            Command::Evaluate { reply, .. } => {
-                let _ = reply.send(Err(not_stopped()));
-            }
             Command::Terminate => self.shared.terminate.store(true, Ordering::SeqCst),
-            Command::Start | Command::Continue | Command::Step(_) => {}
+            _ => {}
         }
     }
 
@@ -399,27 +386,13 @@ impl Controller {
 
     /// After `_start` returned: refuse queries until the session goes away.
     pub(crate) async fn serve_after_exit(&self) {
-        let ended = || anyhow::anyhow!("the program has ended");
         loop {
             let command = self.commands.lock().await.recv().await;
             match command {
                 None | Some(Command::Terminate) => return,
-                Some(Command::StackTrace(reply)) => {
-                    let _ = reply.send(Err(ended()));
+                Some(other) => {
+                    other.refuse(|| anyhow::anyhow!("the program has ended"));
                 }
-                Some(Command::Scopes { reply, .. }) => {
-                    let _ = reply.send(Err(ended()));
-                }
-                Some(Command::Variables { reply, .. }) => {
-                    let _ = reply.send(Err(ended()));
-                }
-                Some(Command::ReadMemory { reply, .. }) => {
-                    let _ = reply.send(Err(ended()));
-                }
-                Some(Command::Evaluate { reply, .. }) => {
-                    let _ = reply.send(Err(ended()));
-                }
-                Some(_) => {}
             }
         }
     }
