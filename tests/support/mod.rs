@@ -100,6 +100,45 @@ pub fn line_of(marker: &str) -> u32 {
     find_marker(&source, marker).unwrap_or_else(|e| panic!("{e} in {}", path.display()))
 }
 
+/// The C fixture's source.
+pub fn c_debuggee_source() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/c-debuggee/main.c")
+}
+
+/// 1-based line of the C fixture line ending in `// BP:<marker>`.
+pub fn c_line_of(marker: &str) -> u32 {
+    let path = c_debuggee_source();
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    find_marker(&source, marker).unwrap_or_else(|e| panic!("{e} in {}", path.display()))
+}
+
+/// Builds the C fixture with clang for wasm32-wasi (Debian's clang, lld, wasi-libc and
+/// libclang-rt-14-dev-wasm32; `scripts/test.sh` installs them) once per test process.
+pub fn c_debuggee_wasm() -> PathBuf {
+    static WASM: OnceLock<PathBuf> = OnceLock::new();
+    WASM.get_or_init(|| {
+        let source = c_debuggee_source();
+        let out_dir = source.parent().unwrap().join("target");
+        std::fs::create_dir_all(&out_dir).unwrap();
+        let wasm = out_dir.join("c-debuggee.wasm");
+        let output = Command::new("clang")
+            .args(["--target=wasm32-wasi", "-g", "-O0", "-o"])
+            .arg(&wasm)
+            .arg(&source)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("cannot run clang ({e}): install clang, lld, wasi-libc and libclang-rt-14-dev-wasm32")
+            });
+        assert!(
+            output.status.success(),
+            "clang failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        wasm
+    })
+    .clone()
+}
+
 fn find_marker(source: &str, marker: &str) -> Result<u32, String> {
     // Matching the whole trailing comment keeps `BP:fact` from matching
     // `BP:fact_rec`, and ignores mentions of markers in doc comments.

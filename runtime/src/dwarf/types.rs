@@ -25,6 +25,8 @@ pub struct TypeDesc {
     pub kind: TypeKind,
     /// Generic parameters (`T` of `Vec<T>`), from `DW_TAG_template_type_parameter`.
     pub template_params: Vec<(String, TypeRef)>,
+    /// Declared in C or C++ (values are then written the way C debuggers write them).
+    pub c_like: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +124,7 @@ impl TypeCache {
         let size = udata(&entry, gimli::DW_AT_byte_size);
         let target = type_attr(&entry, ty.unit);
         let pointer_size = unit.encoding().address_size as u64;
+        let c_like = is_c_family(unit);
         let mut template_params = Vec::new();
         let kind = match entry.tag() {
             gimli::DW_TAG_base_type => {
@@ -144,6 +147,7 @@ impl TypeCache {
                     size: size.unwrap_or(pointer_size),
                     kind: TypeKind::Pointer { target },
                     template_params,
+                    c_like,
                 });
             }
             gimli::DW_TAG_typedef
@@ -157,6 +161,7 @@ impl TypeCache {
                         size: 0,
                         kind: TypeKind::Unit,
                         template_params,
+                        c_like,
                     });
                 };
                 let mut inner = (*self.get(info, target)?).clone();
@@ -188,16 +193,19 @@ impl TypeCache {
                 let count = array_count(unit, ty.offset)?;
                 let elem_size = self.get(info, element)?.size;
                 let size = size.unwrap_or(elem_size * count.unwrap_or(0));
-                let name = format!(
-                    "[{}; {}]",
-                    self.get(info, element)?.name,
-                    count.map(|c| c.to_string()).unwrap_or_default()
-                );
+                let element_name = self.get(info, element)?.name.clone();
+                let count_text = count.map(|c| c.to_string()).unwrap_or_default();
+                let name = if c_like {
+                    format!("{element_name}[{count_text}]")
+                } else {
+                    format!("[{element_name}; {count_text}]")
+                };
                 return Ok(TypeDesc {
                     name,
                     size,
                     kind: TypeKind::Array { element, count },
                     template_params,
+                    c_like,
                 });
             }
             gimli::DW_TAG_enumeration_type => {
@@ -212,13 +220,49 @@ impl TypeCache {
             gimli::DW_TAG_subroutine_type => TypeKind::Function,
             _ => TypeKind::Unit,
         };
+        let keyword = match entry.tag() {
+            gimli::DW_TAG_structure_type => "struct ",
+            gimli::DW_TAG_union_type => "union ",
+            gimli::DW_TAG_enumeration_type => "enum ",
+            _ => "",
+        };
+        let name = match name() {
+            // C names a tagged type with its keyword: `struct point`.
+            Some(n) if c_like => format!("{keyword}{n}"),
+            Some(n) => n,
+            None => "<anonymous>".into(),
+        };
         Ok(TypeDesc {
-            name: name().unwrap_or_else(|| "<anonymous>".into()),
+            name,
             size: size.unwrap_or(0),
             kind,
             template_params,
+            c_like,
         })
     }
+}
+
+/// Whether a unit's source language is C or C++ (from its root DIE's `DW_AT_language`).
+fn is_c_family(unit: &gimli::Unit<R>) -> bool {
+    let mut entries = unit.entries();
+    let Ok(Some(root)) = entries.next_dfs() else {
+        return false;
+    };
+    matches!(
+        root.attr_value(gimli::DW_AT_language),
+        Some(AttributeValue::Language(
+            gimli::DW_LANG_C
+                | gimli::DW_LANG_C89
+                | gimli::DW_LANG_C99
+                | gimli::DW_LANG_C11
+                | gimli::DW_LANG_C17
+                | gimli::DW_LANG_C_plus_plus
+                | gimli::DW_LANG_C_plus_plus_11
+                | gimli::DW_LANG_C_plus_plus_14
+                | gimli::DW_LANG_C_plus_plus_17
+                | gimli::DW_LANG_C_plus_plus_20
+        ))
+    )
 }
 
 /// Drops the default allocator parameter Rust's DWARF spells out: `Vec<i32>`, not

@@ -61,6 +61,19 @@ pub(crate) fn view(r: &Renderer<'_>, desc: &TypeDesc, loc: &ValueLoc, depth: u32
                     })
                     .collect();
                 let short = short_type_name(&name);
+                if desc.c_like {
+                    // As C debuggers print aggregates: `{x = 3, y = -4}`.
+                    let parts: Vec<String> = parts.iter().map(|p| p.replacen(": ", " = ", 1)).collect();
+                    return ValueView {
+                        value: format!("{{{}}}", parts.join(", ")),
+                        type_name: name,
+                        expand: (!named.is_empty()).then(|| Expand::Fields {
+                            fields: named,
+                            loc: loc.clone(),
+                        }),
+                        address: None,
+                    };
+                }
                 match (tuple_like, name.starts_with('(')) {
                     (true, true) => format!("({})", parts.join(", ")),
                     (true, false) => format!("{short}({})", parts.join(", ")),
