@@ -22,8 +22,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the Debug Adapter Protocol on stdin/stdout (what editors start).
-    Dap,
+    /// Serve the Debug Adapter Protocol on stdin/stdout (what editors start), or on TCP.
+    Dap {
+        /// Serve clients that connect to this address (`127.0.0.1:4711`; port 0 picks one)
+        /// instead of stdin/stdout.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<std::net::SocketAddr>,
+        /// With --listen: accept clients from other machines too.
+        #[arg(long, requires = "listen")]
+        allow_remote: bool,
+    },
     /// Run a WASI program (no debugging): `wasmscope run program.wasm [args…]`.
     Run {
         /// Environment variables for the program, `NAME=VALUE`.
@@ -60,7 +68,14 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
-        Command::Dap => {
+        Command::Dap {
+            listen: Some(addr),
+            allow_remote,
+        } => {
+            runtime.block_on(wasmscope_dap::listen(addr, allow_remote))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Dap { listen: None, .. } => {
             runtime.block_on(wasmscope_dap::serve_stdio())?;
             // A debuggee stuck in a host call must not keep the adapter alive.
             std::process::exit(0);

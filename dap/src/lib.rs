@@ -8,10 +8,12 @@
 pub mod client;
 mod codec;
 mod events;
+mod listen;
 mod outgoing;
 mod requests;
 mod server;
 
+pub use listen::listen;
 pub use server::serve;
 
 /// Serves one debug session over this process's stdin and stdout.

@@ -158,7 +158,7 @@ fn find_marker(source: &str, marker: &str) -> Result<u32, String> {
 // ------------------------------------------------------------- DAP framing
 
 /// Writes one DAP message with its `Content-Length` header.
-fn write_message(writer: &mut impl Write, message: &Value) -> std::io::Result<()> {
+pub fn write_message(writer: &mut impl Write, message: &Value) -> std::io::Result<()> {
     let body = serde_json::to_vec(message).expect("a serde_json::Value always serialises");
     write!(writer, "Content-Length: {}\r\n\r\n", body.len())?;
     writer.write_all(&body)?;
@@ -168,7 +168,7 @@ fn write_message(writer: &mut impl Write, message: &Value) -> std::io::Result<()
 /// Reads one DAP message. `Ok(None)` is a clean end of stream between
 /// messages; anything malformed is an `Err` describing what was read, since
 /// it means the adapter broke the protocol (e.g. logged to stdout).
-fn read_message(reader: &mut impl BufRead) -> Result<Option<Value>, String> {
+pub fn read_message(reader: &mut impl BufRead) -> Result<Option<Value>, String> {
     let mut content_length: Option<usize> = None;
     let mut header_lines = 0;
     loop {
