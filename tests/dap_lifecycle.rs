@@ -137,3 +137,23 @@ fn closing_stdin_ends_the_adapter() {
     client.close_stdin();
     assert_eq!(client.wait_exit(), Some(0));
 }
+
+#[test]
+fn stop_on_entry_without_dwarf_stops_at_the_first_instruction() {
+    let mut client = DapClient::new();
+    client.initialize();
+    client.wait_event("initialized");
+    let launch = client.request(
+        "launch",
+        json!({ "program": debuggee_wasm_without_dwarf(), "args": ["steps"], "stopOnEntry": true }),
+    );
+    assert_eq!(launch["success"], true, "{launch}");
+    client.request_ok("configurationDone", json!({}));
+    assert_eq!(client.wait_event("stopped")["body"]["reason"], "entry");
+    // No source: frames are named from the module's name section.
+    let trace = client.request_ok("stackTrace", json!({ "threadId": 1 }));
+    assert_eq!(trace["stackFrames"][0]["name"], "_start");
+    assert!(trace["stackFrames"][0].get("source").is_none());
+    client.request_ok("continue", json!({ "threadId": 1 }));
+    assert_eq!(client.wait_event("exited")["body"]["exitCode"], 0);
+}

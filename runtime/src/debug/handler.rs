@@ -203,7 +203,7 @@ impl Controller {
         let Some(info) = self.info.clone() else {
             // No line table: steps are single instructions.
             self.end_step(store);
-            return Some(StopReason::Step);
+            return Some(plan.stop_reason());
         };
         // Most single-step events are mid-statement: answer those before any stack walk.
         if !info.is_statement_start(pc) {
@@ -237,7 +237,7 @@ impl Controller {
             }
             Decision::Stop => {
                 self.end_step(store);
-                Some(StopReason::Step)
+                Some(plan.stop_reason())
             }
             Decision::RunFreely => {
                 self.end_step(store);
@@ -409,12 +409,7 @@ impl Controller {
                 });
             }
             None => {
-                self.state().step = Some(StepPlan {
-                    kind: StepKind::Into,
-                    depth: usize::MAX,
-                    line: None,
-                    return_to: None,
-                });
+                self.state().step = Some(StepPlan::entry());
                 self.set_single_step(&mut store, true);
             }
         }

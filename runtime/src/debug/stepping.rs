@@ -3,7 +3,7 @@
 
 use crate::dwarf::SourceLine;
 
-use super::model::StepKind;
+use super::model::{StepKind, StopReason};
 
 /// What the step started from.
 #[derive(Debug, Clone)]
@@ -34,6 +34,25 @@ pub(crate) enum Decision {
 }
 
 impl StepPlan {
+    /// `stopOnEntry` without a `main` to break on: step from the first instruction.
+    pub(crate) fn entry() -> Self {
+        StepPlan {
+            kind: StepKind::Into,
+            depth: usize::MAX,
+            line: None,
+            return_to: None,
+        }
+    }
+
+    /// What a stop that ends this plan is called.
+    pub(crate) fn stop_reason(&self) -> StopReason {
+        if self.depth == usize::MAX {
+            StopReason::Entry
+        } else {
+            StopReason::Step
+        }
+    }
+
     pub(crate) fn decide(&self, here: &Here<'_>) -> Decision {
         if !here.statement_start {
             return Decision::KeepStepping;
