@@ -49,6 +49,14 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Serve the Language Server Protocol on stdin/stdout (interface files and manifests).
+    Lsp,
+    /// Check files or directories as the language server would; prints
+    /// `file:line:col: severity: message` and exits with 1 when there are errors.
+    Check {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Build the bundled example and debug it through the DAP server, printing each stop.
     Demo,
 }
@@ -108,6 +116,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let code = runtime.block_on(wasmscope_runtime::run::run_program(&config, mode))?;
             Ok(ExitCode::from(code as u8))
+        }
+        Command::Lsp => {
+            runtime.block_on(wasmscope_lsp::serve_stdio());
+            // The blocking stdin reader would hold the runtime open after `exit`.
+            std::process::exit(0);
+        }
+        Command::Check { paths } => {
+            let errors = wasmscope_lsp::check::run(&paths, &mut std::io::stdout().lock())?;
+            Ok(if errors > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Demo => demo::run(),
     }

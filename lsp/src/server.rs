@@ -1,0 +1,117 @@
+//! The LSP server: documents the editor has open, analysed on every change (full sync), with
+//! findings published as diagnostics.
+
+use std::collections::HashMap;
+
+use tokio::sync::Mutex;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{
+    Diagnostic, DiagnosticSeverity, DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    InitializeParams, InitializeResult, InitializedParams, MessageType, Position, Range, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+};
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::finding::{Finding, Severity};
+use crate::line_index::LineIndex;
+
+struct Backend {
+    client: Client,
+    documents: Mutex<HashMap<Uri, String>>,
+}
+
+impl Backend {
+    async fn publish(&self, uri: Uri, text: &str, version: Option<i32>) {
+        let Some(findings) = crate::analyze(uri.as_str(), text) else {
+            return;
+        };
+        let index = LineIndex::new(text);
+        let diagnostics = findings.into_iter().map(|f| to_diagnostic(&index, f)).collect();
+        self.client.publish_diagnostics(uri, diagnostics, version).await;
+    }
+}
+
+fn to_diagnostic(index: &LineIndex<'_>, finding: Finding) -> Diagnostic {
+    let position = |offset| {
+        let (line, character) = index.utf16(offset);
+        Position { line, character }
+    };
+    Diagnostic {
+        range: Range {
+            start: position(finding.range.start),
+            end: position(finding.range.end),
+        },
+        severity: Some(match finding.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        source: Some("wasmscope".into()),
+        message: finding.message,
+        ..Diagnostic::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, _: InitializeParams) -> Result<InitializeResult> {
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "wasmscope".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            ..InitializeResult::default()
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.client
+            .log_message(MessageType::INFO, "wasmscope language server ready")
+            .await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let document = params.text_document;
+        self.documents
+            .lock()
+            .await
+            .insert(document.uri.clone(), document.text.clone());
+        self.publish(document.uri, &document.text, Some(document.version)).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Full sync: the last change holds the whole text.
+        let Some(change) = params.content_changes.into_iter().last() else {
+            return;
+        };
+        let uri = params.text_document.uri;
+        self.documents.lock().await.insert(uri.clone(), change.text.clone());
+        self.publish(uri, &change.text, Some(params.text_document.version))
+            .await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.documents.lock().await.remove(&uri);
+        // A closed file's problems are no longer the editor's to show.
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+}
+
+/// Serves LSP on stdin/stdout until the client says `exit` or closes stdin.
+pub async fn serve_stdio() {
+    crate::transport_guard::guard(tokio::io::stdin(), tokio::io::stdout(), |input, output| async move {
+        let (service, socket) = LspService::new(|client| Backend {
+            client,
+            documents: Mutex::new(HashMap::new()),
+        });
+        Server::new(input, output, socket).serve(service).await;
+    })
+    .await;
+}

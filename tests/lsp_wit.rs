@@ -1,0 +1,236 @@
+//! `wasmscope lsp` driven as an editor drives it: JSON-RPC over stdio, WIT diagnostics with
+//! exact ranges on open and on every change; and `wasmscope check` in batch.
+
+mod support;
+
+use std::io::BufReader;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::{TIMEOUT, read_message, write_message};
+
+struct LspClient {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    next_id: u64,
+}
+
+impl LspClient {
+    fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (tx, incoming) = mpsc::channel();
+        std::thread::spawn(move || {
+            while let Ok(Some(message)) = read_message(&mut stdout) {
+                if tx.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut client = LspClient {
+            child,
+            stdin,
+            incoming,
+            next_id: 0,
+        };
+        let init = client.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+        );
+        assert_eq!(init["result"]["serverInfo"]["name"], "wasmscope");
+        assert_eq!(init["result"]["capabilities"]["textDocumentSync"], 1);
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        write_message(
+            &mut self.stdin,
+            &json!({ "jsonrpc": "2.0", "method": method, "params": params }),
+        )
+        .unwrap();
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        write_message(
+            &mut self.stdin,
+            &json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }),
+        )
+        .unwrap();
+        self.wait(|m| m["id"] == id && m.get("method").is_none())
+    }
+
+    fn wait(&mut self, mut wanted: impl FnMut(&Value) -> bool) -> Value {
+        loop {
+            let message = self
+                .incoming
+                .recv_timeout(TIMEOUT)
+                .expect("no answer from the language server");
+            if wanted(&message) {
+                return message;
+            }
+        }
+    }
+
+    /// The next `publishDiagnostics` for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Value {
+        self.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)["params"].clone()
+    }
+}
+
+impl Drop for LspClient {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn fixture(name: &str) -> (String, String) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/wit")
+        .join(name);
+    (
+        format!("file://{}", path.display()),
+        std::fs::read_to_string(path).unwrap(),
+    )
+}
+
+#[test]
+fn wit_errors_are_published_with_exact_ranges_and_cleared_when_fixed() {
+    let mut client = LspClient::start();
+    let (uri, text) = fixture("broken.wit");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "wit", "version": 1, "text": text } }),
+    );
+    let published = client.diagnostics(&uri);
+    assert_eq!(published["version"], 1);
+    assert_eq!(
+        published["diagnostics"],
+        json!([{
+            "range": { "start": { "line": 4, "character": 19 }, "end": { "line": 4, "character": 24 } },
+            "severity": 1,
+            "source": "wasmscope",
+            "message": "name `persn` does not exist",
+        }])
+    );
+
+    // Half-typed text still gets an answer: a syntax error where typing stopped.
+    let half = text.replace("-> string;", "-> ");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": half }] }),
+    );
+    let published = client.diagnostics(&uri);
+    assert_eq!(published["version"], 2);
+    // wit-parser finds the problem at the next token, the closing brace.
+    assert_eq!(
+        published["diagnostics"][0]["range"]["start"],
+        json!({ "line": 5, "character": 0 })
+    );
+    assert_eq!(published["diagnostics"][0]["severity"], 1);
+
+    let fixed = text.replace("persn", "string");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "text": fixed }] }),
+    );
+    let published = client.diagnostics(&uri);
+    assert_eq!(published["version"], 3);
+    assert_eq!(published["diagnostics"], json!([]));
+
+    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }));
+    assert_eq!(client.diagnostics(&uri)["diagnostics"], json!([]));
+}
+
+#[test]
+fn a_valid_file_has_no_diagnostics_and_other_files_are_left_alone() {
+    let mut client = LspClient::start();
+    let (uri, text) = fixture("greeter.wit");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "wit", "version": 7, "text": text } }),
+    );
+    let published = client.diagnostics(&uri);
+    assert_eq!(published, json!({ "uri": uri, "version": 7, "diagnostics": [] }));
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": "file:///tmp/notes.txt", "languageId": "plaintext", "version": 1, "text": "x" } }),
+    );
+    // Nothing is published for a plain text file: the next message is the shutdown answer.
+    let shutdown = client.request("shutdown", Value::Null);
+    assert_eq!(shutdown["result"], Value::Null);
+}
+
+#[test]
+fn malformed_json_rpc_gets_an_error_and_the_server_keeps_serving() {
+    let mut client = LspClient::start();
+    let body = b"{ this is not json";
+    use std::io::Write;
+    write!(client.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+    client.stdin.write_all(body).unwrap();
+    client.stdin.flush().unwrap();
+    let error = client.wait(|m| m.get("error").is_some());
+    assert_eq!(error["error"]["code"], -32700);
+    // An unknown method is an error too, and the server still answers afterwards.
+    let unknown = client.request("wasmscope/frobnicate", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+    let shutdown = client.request("shutdown", Value::Null);
+    assert!(shutdown.get("error").is_none(), "{shutdown}");
+    client.notify("exit", Value::Null);
+    let status = wait_exit(&mut client.child);
+    assert_eq!(status, Some(0));
+}
+
+fn wait_exit(child: &mut Child) -> Option<i32> {
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while std::time::Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("the language server did not exit");
+}
+
+#[test]
+fn check_prints_findings_and_fails_on_errors() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wit");
+    let output = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .arg("check")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!(
+            "{}:5:20: error: name `persn` does not exist\n",
+            dir.join("broken.wit").display()
+        )
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .arg("check")
+        .arg(dir.join("greeter.wit"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(output.stdout, b"");
+    let output = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .args(["check", "/no/such/dir"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("wasmscope: cannot read `/no/such/dir`"));
+}
