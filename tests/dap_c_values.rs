@@ -2,21 +2,8 @@
 
 mod support;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use support::*;
-
-fn shown(vars: &[Value]) -> Vec<String> {
-    vars.iter()
-        .map(|v| {
-            format!(
-                "{} = {} : {}",
-                v["name"].as_str().unwrap(),
-                v["value"].as_str().unwrap(),
-                v["type"].as_str().unwrap_or("")
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn c_values_and_a_c_call_stack() {

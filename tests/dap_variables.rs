@@ -35,20 +35,6 @@ fn find<'a>(vars: &'a [Value], name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no variable `{name}` in {vars:?}"))
 }
 
-/// `name = value : type` of every variable, for exact comparison.
-fn shown(vars: &[Value]) -> Vec<String> {
-    vars.iter()
-        .map(|v| {
-            format!(
-                "{} = {} : {}",
-                v["name"].as_str().unwrap(),
-                v["value"].as_str().unwrap(),
-                v["type"].as_str().unwrap_or("")
-            )
-        })
-        .collect()
-}
-
 fn children(client: &mut DapClient, var: &Value, paging: Value) -> Vec<Value> {
     let reference = var["variablesReference"].as_u64().unwrap();
     assert_ne!(reference, 0, "{var} has no children");

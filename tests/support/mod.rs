@@ -100,6 +100,16 @@ pub fn line_of(marker: &str) -> u32 {
     find_marker(&source, marker).unwrap_or_else(|e| panic!("{e} in {}", path.display()))
 }
 
+/// `name = value : type` of every variable in a `variables` response, for exact comparison.
+pub fn shown(vars: &[Value]) -> Vec<String> {
+    vars.iter()
+        .map(|v| {
+            let text = |key: &str| v[key].as_str().unwrap_or("").to_string();
+            format!("{} = {} : {}", text("name"), text("value"), text("type"))
+        })
+        .collect()
+}
+
 /// The C fixture's source.
 pub fn c_debuggee_source() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/c-debuggee/main.c")
