@@ -109,7 +109,7 @@ fn fixture(name: &str) -> (String, String) {
 #[test]
 fn wit_errors_are_published_with_exact_ranges_and_cleared_when_fixed() {
     let mut client = LspClient::start();
-    let (uri, text) = fixture("broken.wit");
+    let (uri, text) = fixture("broken/broken.wit");
     client.notify(
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": uri, "languageId": "wit", "version": 1, "text": text } }),
@@ -157,7 +157,7 @@ fn wit_errors_are_published_with_exact_ranges_and_cleared_when_fixed() {
 #[test]
 fn a_valid_file_has_no_diagnostics_and_other_files_are_left_alone() {
     let mut client = LspClient::start();
-    let (uri, text) = fixture("greeter.wit");
+    let (uri, text) = fixture("greeter/greeter.wit");
     client.notify(
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": uri, "languageId": "wit", "version": 7, "text": text } }),
@@ -217,12 +217,13 @@ fn check_prints_findings_and_fails_on_errors() {
         String::from_utf8_lossy(&output.stdout),
         format!(
             "{}:5:20: error: name `persn` does not exist\n",
-            dir.join("broken.wit").display()
+            dir.join("broken/broken.wit").display()
         )
     );
     let output = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
         .arg("check")
-        .arg(dir.join("greeter.wit"))
+        .arg(dir.join("greeter"))
+        .arg(dir.join("multi"))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
@@ -233,4 +234,35 @@ fn check_prints_findings_and_fails_on_errors() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("wasmscope: cannot read `/no/such/dir`"));
+}
+
+#[test]
+fn a_package_spans_its_directory_and_unsaved_siblings_count() {
+    let mut client = LspClient::start();
+    let (api_uri, api) = fixture("multi/api.wit");
+    let (types_uri, types) = fixture("multi/types.wit");
+    // `api.wit` uses an interface from its sibling on disk: no error.
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": api_uri, "languageId": "wit", "version": 1, "text": api } }),
+    );
+    assert_eq!(client.diagnostics(&api_uri)["diagnostics"], json!([]));
+    // The sibling, edited but not saved, no longer has the record: `api.wit` is re-checked
+    // against the editor's text when it changes.
+    let renamed = types.replace("record order", "record purchase");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": types_uri, "languageId": "wit", "version": 1, "text": renamed } }),
+    );
+    assert_eq!(client.diagnostics(&types_uri)["diagnostics"], json!([]));
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": api_uri, "version": 2 }, "contentChanges": [{ "text": api }] }),
+    );
+    let published = client.diagnostics(&api_uri);
+    assert_eq!(published["diagnostics"][0]["message"], "name `order` does not exist");
+    assert_eq!(
+        published["diagnostics"][0]["range"],
+        json!({ "start": { "line": 4, "character": 13 }, "end": { "line": 4, "character": 18 } })
+    );
 }

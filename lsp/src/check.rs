@@ -21,7 +21,7 @@ pub fn run(paths: &[PathBuf], out: &mut impl Write) -> Result<usize> {
     for file in files {
         let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read `{}`", file.display()))?;
         let name = file.to_string_lossy();
-        let Some(findings) = crate::analyze(&name, &text) else {
+        let Some(findings) = crate::analyze(&file, &text, &|_| None) else {
             continue;
         };
         let index = LineIndex::new(&text);

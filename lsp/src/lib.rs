@@ -11,6 +11,8 @@ mod server;
 mod transport_guard;
 mod wit;
 
+use std::path::Path;
+
 pub use finding::{Finding, Severity};
 pub use server::serve_stdio;
 
@@ -19,7 +21,20 @@ pub fn is_supported(name: &str) -> bool {
     name.ends_with(".wit")
 }
 
-/// The findings for one file's text, or `None` when the file is of no kind we analyse.
-pub fn analyze(path: &str, text: &str) -> Option<Vec<Finding>> {
-    is_supported(path).then(|| wit::findings(path, text))
+/// The findings for one file's text, or `None` when the file is of no kind we analyse. Files
+/// it depends on (a WIT file's package siblings) are read from disk, or from `open` when the
+/// editor has them open with unsaved text.
+pub fn analyze(path: &Path, text: &str, open: &dyn Fn(&Path) -> Option<String>) -> Option<Vec<Finding>> {
+    let name = path.to_string_lossy();
+    if !is_supported(&name) {
+        return None;
+    }
+    let package: Vec<(String, String)> = wit::package_siblings(path)
+        .into_iter()
+        .filter_map(|sibling| {
+            let text = open(&sibling).or_else(|| std::fs::read_to_string(&sibling).ok())?;
+            Some((sibling.to_string_lossy().into_owned(), text))
+        })
+        .collect();
+    Some(wit::findings(&name, text, &package))
 }

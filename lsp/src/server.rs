@@ -2,6 +2,7 @@
 //! findings published as diagnostics.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use tokio::sync::Mutex;
 use tower_lsp_server::jsonrpc::Result;
@@ -22,7 +23,19 @@ struct Backend {
 
 impl Backend {
     async fn publish(&self, uri: Uri, text: &str, version: Option<i32>) {
-        let Some(findings) = crate::analyze(uri.as_str(), text) else {
+        let path = uri
+            .to_file_path()
+            .map(|p| p.into_owned())
+            .unwrap_or_else(|| PathBuf::from(uri.as_str()));
+        // Unsaved text of other open files wins over what is on disk.
+        let open: HashMap<PathBuf, String> = self
+            .documents
+            .lock()
+            .await
+            .iter()
+            .filter_map(|(uri, text)| Some((uri.to_file_path()?.into_owned(), text.clone())))
+            .collect();
+        let Some(findings) = crate::analyze(&path, text, &|p| open.get(p).cloned()) else {
             return;
         };
         let index = LineIndex::new(text);
