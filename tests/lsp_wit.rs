@@ -48,6 +48,7 @@ impl LspClient {
         );
         assert_eq!(init["result"]["serverInfo"]["name"], "wasmscope");
         assert_eq!(init["result"]["capabilities"]["textDocumentSync"], 1);
+        assert_eq!(init["result"]["capabilities"]["documentSymbolProvider"], true);
         client.notify("initialized", json!({}));
         client
     }
@@ -265,4 +266,52 @@ fn a_package_spans_its_directory_and_unsaved_siblings_count() {
         published["diagnostics"][0]["range"],
         json!({ "start": { "line": 4, "character": 13 }, "end": { "line": 4, "character": 18 } })
     );
+}
+
+#[test]
+fn document_symbols_outline_interfaces_types_fields_functions_and_worlds() {
+    let mut client = LspClient::start();
+    let (uri, text) = fixture("greeter/greeter.wit");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "wit", "version": 1, "text": text } }),
+    );
+    client.diagnostics(&uri);
+    let response = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }));
+    // (name, kind, line, start character, end character, children)
+    fn outline(symbols: &Value) -> Vec<String> {
+        symbols
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let r = &s["range"];
+                let children = outline(&s["children"]);
+                format!(
+                    "{} kind={} {}:{}-{} [{}]",
+                    s["name"].as_str().unwrap(),
+                    s["kind"],
+                    r["start"]["line"],
+                    r["start"]["character"],
+                    r["end"]["character"],
+                    children.join("; ")
+                )
+            })
+            .collect()
+    }
+    assert_eq!(
+        outline(&response["result"]),
+        [
+            "greet kind=11 3:10-15 [person kind=23 5:9-15 [name kind=8 6:4-8 []; age kind=8 7:4-7 []]; hello kind=12 10:2-7 []]",
+            "greeter kind=2 13:6-13 []",
+        ]
+    );
+    // While the file does not parse there is no outline (and no error).
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": "package demo:x;\ninterface {" }] }),
+    );
+    client.diagnostics(&uri);
+    let response = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }));
+    assert_eq!(response["result"], Value::Null);
 }

@@ -15,6 +15,7 @@ use std::path::Path;
 
 pub use finding::{Finding, Severity};
 pub use server::serve_stdio;
+pub use wit::{Symbol, SymbolKind};
 
 /// Whether a file name is of a kind the server analyses.
 pub fn is_supported(name: &str) -> bool {
@@ -26,15 +27,25 @@ pub fn is_supported(name: &str) -> bool {
 /// editor has them open with unsaved text.
 pub fn analyze(path: &Path, text: &str, open: &dyn Fn(&Path) -> Option<String>) -> Option<Vec<Finding>> {
     let name = path.to_string_lossy();
+    is_supported(&name).then(|| wit::findings(&name, text, &package_texts(path, open)))
+}
+
+/// The outline of a file, or `None` when it is of no kind we analyse or does not parse.
+pub fn outline(path: &Path, text: &str, open: &dyn Fn(&Path) -> Option<String>) -> Option<Vec<Symbol>> {
+    let name = path.to_string_lossy();
     if !is_supported(&name) {
         return None;
     }
-    let package: Vec<(String, String)> = wit::package_siblings(path)
+    wit::symbols(&name, text, &package_texts(path, open))
+}
+
+/// Path and text of each package sibling of `path`, the editor's unsaved text first.
+fn package_texts(path: &Path, open: &dyn Fn(&Path) -> Option<String>) -> Vec<(String, String)> {
+    wit::package_siblings(path)
         .into_iter()
         .filter_map(|sibling| {
             let text = open(&sibling).or_else(|| std::fs::read_to_string(&sibling).ok())?;
             Some((sibling.to_string_lossy().into_owned(), text))
         })
-        .collect();
-    Some(wit::findings(&name, text, &package))
+        .collect()
 }

@@ -8,13 +8,15 @@ use tokio::sync::Mutex;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticSeverity, DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    InitializeParams, InitializeResult, InitializedParams, MessageType, Position, Range, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, InitializeParams, InitializeResult,
+    InitializedParams, MessageType, OneOf, Position, Range, ServerCapabilities, ServerInfo, SymbolKind,
+    TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::finding::{Finding, Severity};
 use crate::line_index::LineIndex;
+use crate::wit::{Symbol, SymbolKind as WitSymbolKind};
 
 struct Backend {
     client: Client,
@@ -44,16 +46,65 @@ impl Backend {
     }
 }
 
-fn to_diagnostic(index: &LineIndex<'_>, finding: Finding) -> Diagnostic {
+impl Backend {
+    /// Unsaved text of open files, by path: it wins over what is on disk.
+    async fn open_files(&self) -> HashMap<PathBuf, String> {
+        self.documents
+            .lock()
+            .await
+            .iter()
+            .filter_map(|(uri, text)| Some((uri.to_file_path()?.into_owned(), text.clone())))
+            .collect()
+    }
+}
+
+fn path_of(uri: &Uri) -> PathBuf {
+    uri.to_file_path()
+        .map(|p| p.into_owned())
+        .unwrap_or_else(|| PathBuf::from(uri.as_str()))
+}
+
+fn lsp_range(index: &LineIndex<'_>, range: std::ops::Range<usize>) -> Range {
     let position = |offset| {
         let (line, character) = index.utf16(offset);
         Position { line, character }
     };
-    Diagnostic {
-        range: Range {
-            start: position(finding.range.start),
-            end: position(finding.range.end),
+    Range {
+        start: position(range.start),
+        end: position(range.end),
+    }
+}
+
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be spelt out.
+fn to_document_symbol(index: &LineIndex<'_>, symbol: Symbol) -> DocumentSymbol {
+    let range = lsp_range(index, symbol.range);
+    DocumentSymbol {
+        name: symbol.name,
+        detail: None,
+        kind: match symbol.kind {
+            WitSymbolKind::Interface => SymbolKind::INTERFACE,
+            WitSymbolKind::World => SymbolKind::MODULE,
+            WitSymbolKind::Type => SymbolKind::STRUCT,
+            WitSymbolKind::Field => SymbolKind::FIELD,
+            WitSymbolKind::Function => SymbolKind::FUNCTION,
         },
+        tags: None,
+        deprecated: None,
+        range,
+        selection_range: range,
+        children: Some(
+            symbol
+                .children
+                .into_iter()
+                .map(|c| to_document_symbol(index, c))
+                .collect(),
+        ),
+    }
+}
+
+fn to_diagnostic(index: &LineIndex<'_>, finding: Finding) -> Diagnostic {
+    Diagnostic {
+        range: lsp_range(index, finding.range),
         severity: Some(match finding.severity {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
@@ -69,6 +120,7 @@ impl LanguageServer for Backend {
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+                document_symbol_provider: Some(OneOf::Left(true)),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -107,6 +159,21 @@ impl LanguageServer for Backend {
         self.documents.lock().await.insert(uri.clone(), change.text.clone());
         self.publish(uri, &change.text, Some(params.text_document.version))
             .await;
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        let Some(text) = self.documents.lock().await.get(&uri).cloned() else {
+            return Ok(None);
+        };
+        let open = self.open_files().await;
+        let Some(symbols) = crate::outline(&path_of(&uri), &text, &|p| open.get(p).cloned()) else {
+            return Ok(None);
+        };
+        let index = LineIndex::new(&text);
+        Ok(Some(DocumentSymbolResponse::Nested(
+            symbols.into_iter().map(|s| to_document_symbol(&index, s)).collect(),
+        )))
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {

@@ -1,21 +1,13 @@
-//! WIT: the component model's interface language, parsed with `wit-parser` so that what the
-//! editor says matches what the toolchain says.
-
-use std::path::{Path, PathBuf};
-
-use wit_parser::SourceMap;
+//! WIT problems: syntax errors and names that resolve nowhere in the package.
 
 use crate::finding::{Finding, Severity};
 
+use super::package::parse;
+
 /// Problems in one WIT file, parsed together with the other files of its package (`package`:
-/// path and text of each sibling): syntax errors, and names that resolve nowhere in the package.
+/// path and text of each sibling).
 pub(crate) fn findings(path: &str, text: &str, package: &[(String, String)]) -> Vec<Finding> {
-    let mut map = SourceMap::new();
-    map.push_str(path, text);
-    for (sibling, sibling_text) in package {
-        map.push_str(sibling, sibling_text.as_str());
-    }
-    match map.parse() {
+    match parse(path, text, package) {
         Ok(_) => Vec::new(),
         Err((map, error)) => {
             let kind = error.kind();
@@ -33,21 +25,6 @@ pub(crate) fn findings(path: &str, text: &str, package: &[(String, String)]) -> 
             }
         }
     }
-}
-
-/// The other `.wit` files of the directory `path` is in: a WIT package spans them all.
-pub(crate) fn package_siblings(path: &Path) -> Vec<PathBuf> {
-    let Some(dir) = path.parent() else { return Vec::new() };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut siblings: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "wit") && p.file_name() != path.file_name())
-        .collect();
-    siblings.sort();
-    siblings
 }
 
 #[cfg(test)]
