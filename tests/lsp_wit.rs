@@ -49,6 +49,7 @@ impl LspClient {
         assert_eq!(init["result"]["serverInfo"]["name"], "wasmscope");
         assert_eq!(init["result"]["capabilities"]["textDocumentSync"], 1);
         assert_eq!(init["result"]["capabilities"]["documentSymbolProvider"], true);
+        assert_eq!(init["result"]["capabilities"]["hoverProvider"], true);
         client.notify("initialized", json!({}));
         client
     }
@@ -314,4 +315,42 @@ fn document_symbols_outline_interfaces_types_fields_functions_and_worlds() {
     client.diagnostics(&uri);
     let response = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }));
     assert_eq!(response["result"], Value::Null);
+}
+
+#[test]
+fn hover_shows_a_types_documentation_where_it_is_used() {
+    let mut client = LspClient::start();
+    let (uri, text) = fixture("greeter/greeter.wit");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "wit", "version": 1, "text": text } }),
+    );
+    client.diagnostics(&uri);
+    // `person` in `hello: func(who: person)`, line 10 (0-based), on its third letter.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 10, "character": 21 } }),
+    );
+    assert_eq!(
+        hover["result"],
+        json!({
+            "contents": { "kind": "markdown", "value": "```wit\nrecord person\n```\n\nA person to greet." },
+            "range": { "start": { "line": 10, "character": 19 }, "end": { "line": 10, "character": 25 } },
+        })
+    );
+    // On the interface's name: its doc comment.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 3, "character": 12 } }),
+    );
+    assert_eq!(
+        hover["result"]["contents"]["value"],
+        "```wit\ninterface greet\n```\n\nGreets people."
+    );
+    // On a keyword: nothing.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 10, "character": 10 } }),
+    );
+    assert_eq!(hover["result"], Value::Null);
 }

@@ -39,6 +39,20 @@ pub fn outline(path: &Path, text: &str, open: &dyn Fn(&Path) -> Option<String>) 
     wit::symbols(&name, text, &package_texts(path, open))
 }
 
+/// Markdown describing what is at byte `offset` of a file, with the range it is about.
+pub fn hover(
+    path: &Path,
+    text: &str,
+    offset: usize,
+    open: &dyn Fn(&Path) -> Option<String>,
+) -> Option<(std::ops::Range<usize>, String)> {
+    let name = path.to_string_lossy();
+    if !is_supported(&name) {
+        return None;
+    }
+    wit::hover(&name, text, &package_texts(path, open), offset)
+}
+
 /// Path and text of each package sibling of `path`, the editor's unsaved text first.
 fn package_texts(path: &Path, open: &dyn Fn(&Path) -> Option<String>) -> Vec<(String, String)> {
     wit::package_siblings(path)

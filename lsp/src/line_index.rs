@@ -33,6 +33,22 @@ impl<'a> LineIndex<'a> {
         (line as u32, before.encode_utf16().count() as u32)
     }
 
+    /// The byte offset of a 0-based line and UTF-16 column (clamped to the text).
+    pub(crate) fn offset(&self, line: u32, utf16_column: u32) -> usize {
+        let Some(&start) = self.starts.get(line as usize) else {
+            return self.text.len();
+        };
+        let end = self.starts.get(line as usize + 1).copied().unwrap_or(self.text.len());
+        let mut units = 0;
+        for (i, c) in self.text[start..end].char_indices() {
+            if units >= utf16_column {
+                return start + i;
+            }
+            units += c.len_utf16() as u32;
+        }
+        end
+    }
+
     /// 1-based line and character column, as compilers print them.
     pub(crate) fn human(&self, offset: usize) -> (usize, usize) {
         let (line, before) = self.split(offset);
@@ -53,5 +69,8 @@ mod tests {
         assert_eq!(index.utf16(5), (1, 1));
         assert_eq!(index.human(5), (2, 2));
         assert_eq!(index.utf16(100), (2, 0));
+        assert_eq!(index.offset(1, 1), 5);
+        assert_eq!(index.offset(1, 0), 3);
+        assert_eq!(index.offset(9, 0), 9);
     }
 }

@@ -8,9 +8,10 @@ use tokio::sync::Mutex;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticSeverity, DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, InitializeParams, InitializeResult,
-    InitializedParams, MessageType, OneOf, Position, Range, ServerCapabilities, ServerInfo, SymbolKind,
-    TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, Hover, HoverContents, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MarkupContent, MarkupKind,
+    MessageType, OneOf, Position, Range, ServerCapabilities, ServerInfo, SymbolKind, TextDocumentSyncCapability,
+    TextDocumentSyncKind, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -121,6 +122,7 @@ impl LanguageServer for Backend {
             capabilities: ServerCapabilities {
                 text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -174,6 +176,26 @@ impl LanguageServer for Backend {
         Ok(Some(DocumentSymbolResponse::Nested(
             symbols.into_iter().map(|s| to_document_symbol(&index, s)).collect(),
         )))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let Some(text) = self.documents.lock().await.get(&at.text_document.uri).cloned() else {
+            return Ok(None);
+        };
+        let index = LineIndex::new(&text);
+        let offset = index.offset(at.position.line, at.position.character);
+        let open = self.open_files().await;
+        let found = crate::hover(&path_of(&at.text_document.uri), &text, offset, &|p| {
+            open.get(p).cloned()
+        });
+        Ok(found.map(|(range, markdown)| Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: markdown,
+            }),
+            range: Some(lsp_range(&index, range)),
+        }))
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
