@@ -212,11 +212,7 @@ impl Inspector {
             Target::Value(expand) => {
                 let expand = expand.clone();
                 let info = self.info.clone().context("no debug info")?;
-                let memory = self.memory(store);
-                let mem = LinearMemory(match memory {
-                    Some(m) => m.data(&*store),
-                    None => &[],
-                });
+                let mem = self.linear_memory(store);
                 let children = Renderer { info: &info, mem: &mem }.children(&expand, start, count);
                 Ok(children.into_iter().map(|c| self.entry(c.name, c.view)).collect())
             }
@@ -225,6 +221,14 @@ impl Inspector {
 
     fn memory(&self, store: &mut StoreContextMut<'_, HostState>) -> Option<wasmtime::Memory> {
         self.instance?.debug_memory(store.as_context_mut(), 0)
+    }
+
+    /// Memory 0's bytes (none when the module has no memory), borrowed from the paused store.
+    fn linear_memory<'s>(&self, store: &'s mut StoreContextMut<'_, HostState>) -> LinearMemory<'s> {
+        match self.memory(store) {
+            Some(memory) => LinearMemory(memory.data(&*store)),
+            None => LinearMemory(&[]),
+        }
     }
 
     fn entry(&mut self, name: String, view: ValueView) -> VariableEntry {
@@ -263,11 +267,7 @@ impl Inspector {
         let wasm = &self.wasm_frames[source.wasm];
         let pc = wasm.source_pc.context("not a wasm frame")?;
         let values = FrameValues::read(store, &wasm.handle, self.instance)?;
-        let memory = self.memory(store);
-        let mem = LinearMemory(match memory {
-            Some(m) => m.data(&*store),
-            None => &[],
-        });
+        let mem = self.linear_memory(store);
         let ctx = EvalCtx { values: &values, mem };
         let frame_base = info.frame_base(&dwarf, &ctx);
         let renderer = Renderer { info: &info, mem: &mem };
@@ -303,11 +303,7 @@ impl Inspector {
             bail!("no variable `{root}` in this frame");
         };
         let info = self.info.clone().context("no debug info")?;
-        let memory = self.memory(store);
-        let mem = LinearMemory(match memory {
-            Some(m) => m.data(&*store),
-            None => &[],
-        });
+        let mem = self.linear_memory(store);
         let renderer = Renderer { info: &info, mem: &mem };
         let mut walked = root;
         for segment in path {
