@@ -54,6 +54,20 @@ impl LspClient {
         client
     }
 
+    fn open(&mut self, uri: &str, text: &str, version: i32) {
+        let document = json!({ "uri": uri, "languageId": "wit", "version": version, "text": text });
+        self.notify("textDocument/didOpen", json!({ "textDocument": document }));
+    }
+
+    /// A full-sync change: the whole new text.
+    fn change(&mut self, uri: &str, text: &str, version: i32) {
+        let document = json!({ "uri": uri, "version": version });
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": document, "contentChanges": [{ "text": text }] }),
+        );
+    }
+
     fn notify(&mut self, method: &str, params: Value) {
         write_message(
             &mut self.stdin,
@@ -112,10 +126,7 @@ fn fixture(name: &str) -> (String, String) {
 fn wit_errors_are_published_with_exact_ranges_and_cleared_when_fixed() {
     let mut client = LspClient::start();
     let (uri, text) = fixture("broken/broken.wit");
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "wit", "version": 1, "text": text } }),
-    );
+    client.open(&uri, &text, 1);
     let published = client.diagnostics(&uri);
     assert_eq!(published["version"], 1);
     assert_eq!(
@@ -130,10 +141,7 @@ fn wit_errors_are_published_with_exact_ranges_and_cleared_when_fixed() {
 
     // Half-typed text still gets an answer: a syntax error where typing stopped.
     let half = text.replace("-> string;", "-> ");
-    client.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": half }] }),
-    );
+    client.change(&uri, &half, 2);
     let published = client.diagnostics(&uri);
     assert_eq!(published["version"], 2);
     // wit-parser finds the problem at the next token, the closing brace.
@@ -144,10 +152,7 @@ fn wit_errors_are_published_with_exact_ranges_and_cleared_when_fixed() {
     assert_eq!(published["diagnostics"][0]["severity"], 1);
 
     let fixed = text.replace("persn", "string");
-    client.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "text": fixed }] }),
-    );
+    client.change(&uri, &fixed, 3);
     let published = client.diagnostics(&uri);
     assert_eq!(published["version"], 3);
     assert_eq!(published["diagnostics"], json!([]));
@@ -160,10 +165,7 @@ fn wit_errors_are_published_with_exact_ranges_and_cleared_when_fixed() {
 fn a_valid_file_has_no_diagnostics_and_other_files_are_left_alone() {
     let mut client = LspClient::start();
     let (uri, text) = fixture("greeter/greeter.wit");
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "wit", "version": 7, "text": text } }),
-    );
+    client.open(&uri, &text, 7);
     let published = client.diagnostics(&uri);
     assert_eq!(published, json!({ "uri": uri, "version": 7, "diagnostics": [] }));
     client.notify(
@@ -244,23 +246,14 @@ fn a_package_spans_its_directory_and_unsaved_siblings_count() {
     let (api_uri, api) = fixture("multi/api.wit");
     let (types_uri, types) = fixture("multi/types.wit");
     // `api.wit` uses an interface from its sibling on disk: no error.
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": api_uri, "languageId": "wit", "version": 1, "text": api } }),
-    );
+    client.open(&api_uri, &api, 1);
     assert_eq!(client.diagnostics(&api_uri)["diagnostics"], json!([]));
     // The sibling, edited but not saved, no longer has the record: `api.wit` is re-checked
     // against the editor's text when it changes.
     let renamed = types.replace("record order", "record purchase");
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": types_uri, "languageId": "wit", "version": 1, "text": renamed } }),
-    );
+    client.open(&types_uri, &renamed, 1);
     assert_eq!(client.diagnostics(&types_uri)["diagnostics"], json!([]));
-    client.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": api_uri, "version": 2 }, "contentChanges": [{ "text": api }] }),
-    );
+    client.change(&api_uri, &api, 2);
     let published = client.diagnostics(&api_uri);
     assert_eq!(published["diagnostics"][0]["message"], "name `order` does not exist");
     assert_eq!(
@@ -273,10 +266,7 @@ fn a_package_spans_its_directory_and_unsaved_siblings_count() {
 fn document_symbols_outline_interfaces_types_fields_functions_and_worlds() {
     let mut client = LspClient::start();
     let (uri, text) = fixture("greeter/greeter.wit");
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "wit", "version": 1, "text": text } }),
-    );
+    client.open(&uri, &text, 1);
     client.diagnostics(&uri);
     let response = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }));
     // (name, kind, line, start character, end character, children)
@@ -308,10 +298,7 @@ fn document_symbols_outline_interfaces_types_fields_functions_and_worlds() {
         ]
     );
     // While the file does not parse there is no outline (and no error).
-    client.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": "package demo:x;\ninterface {" }] }),
-    );
+    client.change(&uri, "package demo:x;\ninterface {", 2);
     client.diagnostics(&uri);
     let response = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }));
     assert_eq!(response["result"], Value::Null);
@@ -321,10 +308,7 @@ fn document_symbols_outline_interfaces_types_fields_functions_and_worlds() {
 fn hover_shows_a_types_documentation_where_it_is_used() {
     let mut client = LspClient::start();
     let (uri, text) = fixture("greeter/greeter.wit");
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "wit", "version": 1, "text": text } }),
-    );
+    client.open(&uri, &text, 1);
     client.diagnostics(&uri);
     // `person` in `hello: func(who: person)`, line 10 (0-based), on its third letter.
     let hover = client.request(
