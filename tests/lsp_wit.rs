@@ -3,114 +3,12 @@
 
 mod support;
 
-use std::io::BufReader;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::{TIMEOUT, read_message, write_message};
-
-struct LspClient {
-    child: Child,
-    stdin: ChildStdin,
-    incoming: Receiver<Value>,
-    next_id: u64,
-}
-
-impl LspClient {
-    fn start() -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let (tx, incoming) = mpsc::channel();
-        std::thread::spawn(move || {
-            while let Ok(Some(message)) = read_message(&mut stdout) {
-                if tx.send(message).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut client = LspClient {
-            child,
-            stdin,
-            incoming,
-            next_id: 0,
-        };
-        let init = client.request(
-            "initialize",
-            json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-        );
-        assert_eq!(init["result"]["serverInfo"]["name"], "wasmscope");
-        assert_eq!(init["result"]["capabilities"]["textDocumentSync"], 1);
-        assert_eq!(init["result"]["capabilities"]["documentSymbolProvider"], true);
-        assert_eq!(init["result"]["capabilities"]["hoverProvider"], true);
-        client.notify("initialized", json!({}));
-        client
-    }
-
-    fn open(&mut self, uri: &str, text: &str, version: i32) {
-        let document = json!({ "uri": uri, "languageId": "wit", "version": version, "text": text });
-        self.notify("textDocument/didOpen", json!({ "textDocument": document }));
-    }
-
-    /// A full-sync change: the whole new text.
-    fn change(&mut self, uri: &str, text: &str, version: i32) {
-        let document = json!({ "uri": uri, "version": version });
-        self.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": document, "contentChanges": [{ "text": text }] }),
-        );
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        write_message(
-            &mut self.stdin,
-            &json!({ "jsonrpc": "2.0", "method": method, "params": params }),
-        )
-        .unwrap();
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        write_message(
-            &mut self.stdin,
-            &json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }),
-        )
-        .unwrap();
-        self.wait(|m| m["id"] == id && m.get("method").is_none())
-    }
-
-    fn wait(&mut self, mut wanted: impl FnMut(&Value) -> bool) -> Value {
-        loop {
-            let message = self
-                .incoming
-                .recv_timeout(TIMEOUT)
-                .expect("no answer from the language server");
-            if wanted(&message) {
-                return message;
-            }
-        }
-    }
-
-    /// The next `publishDiagnostics` for `uri`.
-    fn diagnostics(&mut self, uri: &str) -> Value {
-        self.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)["params"].clone()
-    }
-}
-
-impl Drop for LspClient {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use support::TIMEOUT;
+use support::lsp::LspClient;
 
 fn fixture(name: &str) -> (String, String) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -60,7 +60,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
             if !matches!(name.as_str(), "target" | "node_modules" | ".git") {
                 collect(&entry, files)?;
             }
-        } else if crate::is_supported(&name) {
+        } else if crate::Language::may_be(&name) {
             files.push(entry);
         }
     }

@@ -1,60 +1,59 @@
 //! The language server of wasmscope (`wasmscope lsp`) and its batch twin (`wasmscope check`).
 //!
-//! Layers: language analyses ([`wit`]) produce [`Finding`]s with byte ranges and know nothing
-//! about LSP; [`server`] converts them to protocol types with [`line_index`]; [`check`]
-//! prints them for CI.
+//! Layers: language analyses ([`wit`], one module per [`Language`]) produce [`Finding`]s and
+//! [`Symbol`]s with byte ranges and know nothing about LSP; [`server`] converts them to
+//! protocol types with [`line_index`]; [`check`] prints them for CI.
 
 pub mod check;
 mod finding;
+mod language;
 mod line_index;
 mod server;
+mod symbol;
 mod transport_guard;
 mod wit;
 
 use std::path::Path;
 
 pub use finding::{Finding, Severity};
+pub use language::Language;
 pub use server::serve_stdio;
-pub use wit::{Symbol, SymbolKind};
+pub use symbol::{Symbol, SymbolKind};
 
-/// Whether a file name is of a kind the server analyses.
-pub fn is_supported(name: &str) -> bool {
-    name.ends_with(".wit")
-}
+/// Unsaved text of the files the editor has open, by path; other files are read from disk.
+pub type OpenFiles<'a> = &'a dyn Fn(&Path) -> Option<String>;
 
 /// The findings for one file's text, or `None` when the file is of no kind we analyse. Files
 /// it depends on (a WIT file's package siblings) are read from disk, or from `open` when the
 /// editor has them open with unsaved text.
-pub fn analyze(path: &Path, text: &str, open: &dyn Fn(&Path) -> Option<String>) -> Option<Vec<Finding>> {
+pub fn analyze(path: &Path, text: &str, open: OpenFiles) -> Option<Vec<Finding>> {
     let name = path.to_string_lossy();
-    is_supported(&name).then(|| wit::findings(&name, text, &package_texts(path, open)))
+    match Language::of(path, text)? {
+        Language::Wit => Some(wit::findings(&name, text, &package_texts(path, open))),
+        Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => None,
+    }
 }
 
 /// The outline of a file, or `None` when it is of no kind we analyse or does not parse.
-pub fn outline(path: &Path, text: &str, open: &dyn Fn(&Path) -> Option<String>) -> Option<Vec<Symbol>> {
+pub fn outline(path: &Path, text: &str, open: OpenFiles) -> Option<Vec<Symbol>> {
     let name = path.to_string_lossy();
-    if !is_supported(&name) {
-        return None;
+    match Language::of(path, text)? {
+        Language::Wit => wit::symbols(&name, text, &package_texts(path, open)),
+        Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => None,
     }
-    wit::symbols(&name, text, &package_texts(path, open))
 }
 
 /// Markdown describing what is at byte `offset` of a file, with the range it is about.
-pub fn hover(
-    path: &Path,
-    text: &str,
-    offset: usize,
-    open: &dyn Fn(&Path) -> Option<String>,
-) -> Option<(std::ops::Range<usize>, String)> {
+pub fn hover(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<(std::ops::Range<usize>, String)> {
     let name = path.to_string_lossy();
-    if !is_supported(&name) {
-        return None;
+    match Language::of(path, text)? {
+        Language::Wit => wit::hover(&name, text, &package_texts(path, open), offset),
+        Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => None,
     }
-    wit::hover(&name, text, &package_texts(path, open), offset)
 }
 
 /// Path and text of each package sibling of `path`, the editor's unsaved text first.
-fn package_texts(path: &Path, open: &dyn Fn(&Path) -> Option<String>) -> Vec<(String, String)> {
+fn package_texts(path: &Path, open: OpenFiles) -> Vec<(String, String)> {
     wit::package_siblings(path)
         .into_iter()
         .filter_map(|sibling| {

@@ -17,7 +17,7 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::finding::{Finding, Severity};
 use crate::line_index::LineIndex;
-use crate::wit::{Symbol, SymbolKind as WitSymbolKind};
+use crate::symbol::{Symbol, SymbolKind as OutlineKind};
 
 struct Backend {
     client: Client,
@@ -83,11 +83,16 @@ fn to_document_symbol(index: &LineIndex<'_>, symbol: Symbol) -> DocumentSymbol {
         name: symbol.name,
         detail: None,
         kind: match symbol.kind {
-            WitSymbolKind::Interface => SymbolKind::INTERFACE,
-            WitSymbolKind::World => SymbolKind::MODULE,
-            WitSymbolKind::Type => SymbolKind::STRUCT,
-            WitSymbolKind::Field => SymbolKind::FIELD,
-            WitSymbolKind::Function => SymbolKind::FUNCTION,
+            OutlineKind::Namespace => SymbolKind::NAMESPACE,
+            OutlineKind::Interface => SymbolKind::INTERFACE,
+            OutlineKind::World => SymbolKind::MODULE,
+            OutlineKind::Type => SymbolKind::STRUCT,
+            OutlineKind::Enum => SymbolKind::ENUM,
+            OutlineKind::EnumMember => SymbolKind::ENUM_MEMBER,
+            OutlineKind::Field => SymbolKind::FIELD,
+            OutlineKind::Function => SymbolKind::FUNCTION,
+            OutlineKind::Component => SymbolKind::OBJECT,
+            OutlineKind::Property => SymbolKind::PROPERTY,
         },
         tags: None,
         deprecated: None,

@@ -9,6 +9,8 @@
 // Every test binary includes this module but uses only part of it.
 #![allow(dead_code)]
 
+pub mod lsp;
+
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

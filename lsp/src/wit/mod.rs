@@ -9,4 +9,3 @@ pub(crate) use diagnostics::findings;
 pub(crate) use hover::hover;
 pub(crate) use package::package_siblings;
 pub(crate) use symbols::symbols;
-pub use symbols::{Symbol, SymbolKind};

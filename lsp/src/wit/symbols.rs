@@ -6,24 +6,7 @@ use std::ops::Range;
 use wit_parser::{Span, TypeDefKind};
 
 use super::package::parse;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SymbolKind {
-    Interface,
-    World,
-    Type,
-    Field,
-    Function,
-}
-
-/// An item of a file's outline; `range` is its name's bytes in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Symbol {
-    pub name: String,
-    pub kind: SymbolKind,
-    pub range: Range<usize>,
-    pub children: Vec<Symbol>,
-}
+use crate::symbol::{Symbol, SymbolKind};
 
 /// The outline of `path`, or `None` while the package does not parse.
 pub(crate) fn symbols(path: &str, text: &str, package: &[(String, String)]) -> Option<Vec<Symbol>> {
