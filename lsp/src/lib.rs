@@ -4,6 +4,7 @@
 //! [`Symbol`]s with byte ranges and know nothing about LSP; [`server`] converts them to
 //! protocol types with [`line_index`]; [`check`] prints them for CI.
 
+mod answer;
 pub mod check;
 mod finding;
 mod language;
@@ -15,6 +16,7 @@ mod wit;
 
 use std::path::Path;
 
+pub use answer::{Completion, CompletionKind, Edit, Location, Token, TokenKind};
 pub use finding::{Finding, Severity};
 pub use language::Language;
 pub use server::serve_stdio;
@@ -49,6 +51,55 @@ pub fn hover(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<
     match Language::of(path, text)? {
         Language::Wit => wit::hover(&name, text, &package_texts(path, open), offset),
         Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => None,
+    }
+}
+
+/// Completions at byte `offset` of a file.
+pub fn completion(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<Vec<Completion>> {
+    let _ = (offset, open);
+    match Language::of(path, text)? {
+        Language::Wit | Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => {
+            None
+        }
+    }
+}
+
+/// Where the name at byte `offset` of a file is defined.
+pub fn definition(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<Location> {
+    let _ = (offset, open);
+    match Language::of(path, text)? {
+        Language::Wit | Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => {
+            None
+        }
+    }
+}
+
+/// Every place the name at byte `offset` of a file is defined or used (the definition first).
+pub fn references(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<Vec<Location>> {
+    let _ = (offset, open);
+    match Language::of(path, text)? {
+        Language::Wit | Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => {
+            None
+        }
+    }
+}
+
+/// The whole text of a file, formatted; `None` when it is of no kind we format or does not
+/// parse (formatting never loses text).
+pub fn format(path: &Path, text: &str) -> Option<String> {
+    match Language::of(path, text)? {
+        Language::Wit | Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => {
+            None
+        }
+    }
+}
+
+/// The semantic highlighting of a file, tokens in text order.
+pub fn semantic_tokens(path: &Path, text: &str) -> Option<Vec<Token>> {
+    match Language::of(path, text)? {
+        Language::Wit | Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => {
+            None
+        }
     }
 }
 
