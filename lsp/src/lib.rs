@@ -32,7 +32,10 @@ pub fn analyze(path: &Path, text: &str, open: OpenFiles) -> Option<Vec<Finding>>
     let name = path.to_string_lossy();
     match Language::of(path, text)? {
         Language::Wit => Some(wit::findings(&name, text, &package_texts(path, open))),
-        Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => None,
+        Language::Widl => None,
+        Language::WadmManifest => None,
+        Language::HostManifest => None,
+        Language::WasmcloudToml => None,
     }
 }
 
@@ -41,7 +44,10 @@ pub fn outline(path: &Path, text: &str, open: OpenFiles) -> Option<Vec<Symbol>> 
     let name = path.to_string_lossy();
     match Language::of(path, text)? {
         Language::Wit => wit::symbols(&name, text, &package_texts(path, open)),
-        Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => None,
+        Language::Widl => None,
+        Language::WadmManifest => None,
+        Language::HostManifest => None,
+        Language::WasmcloudToml => None,
     }
 }
 
@@ -50,7 +56,10 @@ pub fn hover(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<
     let name = path.to_string_lossy();
     match Language::of(path, text)? {
         Language::Wit => wit::hover(&name, text, &package_texts(path, open), offset),
-        Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => None,
+        Language::Widl => None,
+        Language::WadmManifest => None,
+        Language::HostManifest => None,
+        Language::WasmcloudToml => None,
     }
 }
 
