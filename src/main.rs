@@ -32,7 +32,8 @@ enum Command {
         #[arg(long, requires = "listen")]
         allow_remote: bool,
     },
-    /// Run a WASI program (no debugging): `wasmscope run program.wasm [args…]`.
+    /// Run a WASI program or invoke a waPC actor (no debugging):
+    /// `wasmscope run program.wasm [args…]`, `wasmscope run actor.wasm --invoke Op=payload`.
     Run {
         /// Environment variables for the program, `NAME=VALUE`.
         #[arg(long = "env", value_name = "NAME=VALUE")]
@@ -40,6 +41,16 @@ enum Command {
         /// Directory the program sees as `.` (default: the current directory).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// Invoke an actor operation (repeatable, in order): `OP=TEXT`, or `OP@FORMAT=PAYLOAD`
+        /// with FORMAT one of text, json, msgpack (JSON sent as msgpack), base64.
+        #[arg(long = "invoke", value_name = "OP=PAYLOAD")]
+        invoke: Vec<String>,
+        /// The least severe actor log lines shown: error, warn, info, debug, trace.
+        #[arg(long, default_value = "info")]
+        log_level: wasmscope_runtime::actor::LogLevel,
+        /// Keep the key-value provider's data in this JSON file between runs.
+        #[arg(long, value_name = "FILE")]
+        keyvalue_file: Option<PathBuf>,
         /// Run on the debugger's instrumented engine (no session): measures its overhead.
         #[arg(long, hide = true)]
         instrumented: bool,
@@ -91,6 +102,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run {
             env,
             dir,
+            invoke,
+            log_level,
+            keyvalue_file,
             instrumented,
             program,
             args,
@@ -108,6 +122,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 env,
                 cwd: dir,
                 preopens: Vec::new(),
+                invocations: invoke
+                    .iter()
+                    .map(|spec| wasmscope_runtime::actor::Invocation::from_spec(spec))
+                    .collect::<Result<_>>()?,
+                log_level,
+                keyvalue_file,
             };
             let mode = if instrumented {
                 EngineMode::Debug

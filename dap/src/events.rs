@@ -3,6 +3,7 @@
 use std::sync::{Arc, Mutex};
 
 use dap_types::{ExitedEvent, OutputEvent, OutputEventCategory, StoppedEvent, StoppedEventReason};
+use serde_json::Value;
 use tokio::sync::mpsc;
 use wasmscope_runtime::debug::{SessionEvent, StopReason};
 use wasmscope_runtime::host::StdStream;
@@ -33,6 +34,21 @@ pub(crate) fn spawn_pump(mut rx: mpsc::UnboundedReceiver<SessionEvent>, out: Out
                         data: None,
                     },
                 ),
+                SessionEvent::Log { level, target, text } => {
+                    let line = if target.is_empty() {
+                        format!("[{level}] {text}\n")
+                    } else {
+                        format!("[{level} {target}] {text}\n")
+                    };
+                    out.event(
+                        "output",
+                        console(line, Some(serde_json::json!({ "level": level.to_string() }))),
+                    )
+                }
+                SessionEvent::Invocation { operation, outcome } => {
+                    out.event("output", console(format!("{operation}: {outcome}\n"), None))
+                }
+                SessionEvent::Notice { text } => out.event("output", console(format!("wasmscope: {text}\n"), None)),
                 SessionEvent::Stopped { reason } => out.event("stopped", stopped_event(reason, &last_exception)),
                 SessionEvent::Breakpoint(status) => out.event(
                     "breakpoint",
@@ -50,6 +66,20 @@ pub(crate) fn spawn_pump(mut rx: mpsc::UnboundedReceiver<SessionEvent>, out: Out
             }
         }
     });
+}
+
+/// A line for the debug console (not the program's own output).
+fn console(output: String, data: Option<Value>) -> OutputEvent {
+    OutputEvent {
+        category: Some(OutputEventCategory::Console),
+        output,
+        group: None,
+        variables_reference: None,
+        source: None,
+        line: None,
+        column: None,
+        data,
+    }
 }
 
 fn stopped_event(reason: StopReason, last_exception: &LastException) -> StoppedEvent {

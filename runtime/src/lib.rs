@@ -6,9 +6,12 @@
 //! - [`value`]: guest memory + DWARF types → values as a Rust (or C) developer reads them.
 //! - [`host`]: the wasmtime engine, WASI preview 1 and captured stdio; [`run`] executes a
 //!   program without debugging.
+//! - [`actor`]: what a program is (command or waPC actor), the waPC host protocol, invocations
+//!   and the built-in capability providers.
 //! - [`debug`]: the debug controller: a debuggee on its own thread, driven over channels by a
 //!   session (the DAP server, or a script). It knows nothing about any debug protocol.
 
+pub mod actor;
 pub mod debug;
 pub mod dwarf;
 pub mod host;

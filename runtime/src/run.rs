@@ -5,14 +5,16 @@ use anyhow::{Context, Result};
 use wasmtime::Module;
 
 use crate::ModuleImage;
-use crate::host::{EngineMode, ProgramConfig, Stdio, exit_code_of, instantiate_program, new_engine};
+use crate::actor::{ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, providers::Providers};
+use crate::host::{EngineMode, ProgramConfig, Stdio, instantiate_program, new_engine};
 
 /// Exit code of a program that ends in a trap, as a POSIX shell reports `abort()`.
 pub const TRAP_EXIT_CODE: i32 = 134;
 
 /// Runs `config.program` to completion with inherited stdio; returns its exit code. A trap
 /// is reported on stderr and exits with [`TRAP_EXIT_CODE`]; an error means the program could
-/// not be loaded at all.
+/// not be loaded at all. An actor's responses go to stdout as `Operation: response`, its
+/// failures and log lines to stderr.
 ///
 /// `mode` is [`EngineMode::Run`] normally; [`EngineMode::Debug`] runs on the debugger's
 /// instrumented engine without a debug session, to measure what the instrumentation costs.
@@ -22,18 +24,48 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
     let module = Module::new(&engine, &image.bytes)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot compile `{}`", config.program.display()))?;
-    let (mut store, instance) = instantiate_program(&engine, &module, config, Stdio::Inherit, |store| {
+    let kind = ProgramKind::of(&module)?;
+    if let Some(note) = check_invocations(kind, config)? {
+        eprintln!("wasmscope: {note}");
+    }
+    let actor = ActorState::new(
+        Providers::new(config.keyvalue_file.as_deref())?,
+        LogSink::stderr(config.log_level),
+    );
+    let (mut store, instance) = instantiate_program(&engine, &module, config, Stdio::Inherit, actor, |store| {
         // The debug engine checks epochs; nothing interrupts a run without a session.
         store.set_epoch_deadline(u64::MAX / 2);
         Ok(())
     })
     .await?;
-    let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
-    match exit_code_of(start.call_async(&mut store, ()).await) {
+    let mut report = |invocation: &Invocation, outcome: &Outcome| {
+        match outcome {
+            Outcome::Response(_) => println!("{}: {outcome}", invocation.operation),
+            Outcome::Error(message) => eprintln!("{} failed: {message}", invocation.operation),
+        }
+        true
+    };
+    match execute(&mut store, &instance, kind, &config.invocations, &mut report).await {
         Ok(code) => Ok(code),
         Err(trap) => {
             eprintln!("Error: {trap:#}");
             Ok(TRAP_EXIT_CODE)
         }
+    }
+}
+
+/// Invocations only mean something to an actor: an error for a command, and a note (returned)
+/// for an actor without any.
+pub fn check_invocations(kind: ProgramKind, config: &ProgramConfig) -> Result<Option<String>> {
+    match kind {
+        ProgramKind::Command if !config.invocations.is_empty() => anyhow::bail!(
+            "`{}` is a WASI command program, not an actor: it has no operations to invoke",
+            config.program.display()
+        ),
+        ProgramKind::Wapc if config.invocations.is_empty() => Ok(Some(format!(
+            "`{}` is a waPC actor and nothing was given to invoke",
+            config.program.display()
+        ))),
+        _ => Ok(None),
     }
 }

@@ -57,7 +57,31 @@ pub fn debuggee_wasm_without_dwarf() -> PathBuf {
 }
 
 fn build_debuggee(release: bool) -> PathBuf {
-    let dir = fixture_dir();
+    build_fixture_crate(&fixture_dir(), "wasm32-wasip1", "debuggee.wasm", release)
+}
+
+/// Root of the waPC actor fixture crate.
+pub fn wapc_actor_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wapc-actor")
+}
+
+/// The waPC actor fixture (`wapc-guest`, built for `wasm32-unknown-unknown` as wasmCloud 0.x
+/// actors were), once per test process.
+pub fn wapc_actor_wasm() -> PathBuf {
+    static WASM: OnceLock<PathBuf> = OnceLock::new();
+    WASM.get_or_init(|| build_fixture_crate(&wapc_actor_dir(), "wasm32-unknown-unknown", "wapc_actor.wasm", false))
+        .clone()
+}
+
+/// 1-based line of the waPC actor's line ending in `// BP:<marker>`.
+pub fn wapc_line_of(marker: &str) -> u32 {
+    let path = wapc_actor_dir().join("src/lib.rs");
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    find_marker(&source, marker).unwrap_or_else(|e| panic!("{e} in {}", path.display()))
+}
+
+/// Builds a fixture crate for `target` and returns the absolute path of its `artifact`.
+fn build_fixture_crate(dir: &Path, target: &str, artifact: &str, release: bool) -> PathBuf {
     let target_dir = dir.join("target");
     // `CARGO` is the cargo running the tests; fall back to PATH when the tests
     // are run some other way.
@@ -65,7 +89,7 @@ fn build_debuggee(release: bool) -> PathBuf {
     let output = Command::new(cargo)
         .arg("build")
         .arg("--target")
-        .arg("wasm32-wasip1")
+        .arg(target)
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
         // Explicit, so neither the outer test run's CARGO_TARGET_DIR nor a
@@ -77,17 +101,18 @@ fn build_debuggee(release: bool) -> PathBuf {
         .env_remove("CARGO_TARGET_DIR")
         .stdin(Stdio::null())
         .output()
-        .expect("failed to run cargo to build the debuggee fixture");
+        .expect("failed to run cargo to build a fixture");
     if !output.status.success() {
         panic!(
-            "building the debuggee fixture failed ({}); is the wasm32-wasip1 target installed \
-             (`rustup target add wasm32-wasip1`)?\n{}",
+            "building the fixture {} failed ({}); is the {target} target installed \
+             (`rustup target add {target}`)?\n{}",
+            dir.display(),
             output.status,
             String::from_utf8_lossy(&output.stderr)
         );
     }
     let profile = if release { "release" } else { "debug" };
-    let wasm = target_dir.join(format!("wasm32-wasip1/{profile}/debuggee.wasm"));
+    let wasm = target_dir.join(format!("{target}/{profile}/{artifact}"));
     assert!(wasm.is_file(), "cargo succeeded but {} does not exist", wasm.display());
     wasm
 }

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use dap_types::{Capabilities, ExceptionBreakpointsFilter};
 use serde::Deserialize;
 use serde_json::Value;
+use wasmscope_runtime::actor::{Invocation, PayloadFormat};
 use wasmscope_runtime::debug::{DebugSession, LaunchConfig};
 use wasmscope_runtime::host::ProgramConfig;
 
@@ -31,6 +32,41 @@ struct LaunchArguments {
     /// Extra directories for the guest: `{ "/guest/path": "/host/path" }`.
     #[serde(default)]
     preopens: BTreeMap<String, PathBuf>,
+    /// Operations to invoke on a waPC actor, in order.
+    #[serde(default)]
+    invoke: Vec<InvokeArgument>,
+    /// The least severe actor log lines shown: error, warn, info (default), debug, trace.
+    log_level: Option<String>,
+    /// A JSON file the key-value provider keeps its data in between sessions.
+    keyvalue_file: Option<PathBuf>,
+}
+
+/// One invocation: `payload` is text unless `format` says `json`, `msgpack` (JSON encoded as
+/// msgpack) or `base64`; a payload that is not a string (an object, a number) is JSON.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InvokeArgument {
+    operation: String,
+    #[serde(default)]
+    payload: Value,
+    format: Option<String>,
+}
+
+impl InvokeArgument {
+    fn to_invocation(&self) -> Result<Invocation> {
+        let format = match (&self.format, &self.payload) {
+            (Some(format), _) => format.parse()?,
+            (None, Value::String(_) | Value::Null) => PayloadFormat::Text,
+            (None, _) => PayloadFormat::Json,
+        };
+        let text = match (&self.payload, format) {
+            (Value::Null, _) => String::new(),
+            (Value::String(text), PayloadFormat::Text | PayloadFormat::Base64) => text.clone(),
+            (Value::String(text), _) if serde_json::from_str::<Value>(text).is_ok() => text.clone(),
+            (value, _) => value.to_string(),
+        };
+        Invocation::new(&self.operation, format, &text)
+    }
 }
 
 impl Server {
@@ -66,12 +102,24 @@ impl Server {
         if !args.program.exists() {
             bail!("program `{}` does not exist", args.program.display());
         }
+        let invocations = args
+            .invoke
+            .iter()
+            .map(InvokeArgument::to_invocation)
+            .collect::<Result<Vec<_>>>()
+            .context("bad `invoke` entry")?;
         let program = ProgramConfig {
             program: args.program,
             args: args.args,
             env: args.env.into_iter().collect(),
             cwd: args.cwd,
             preopens: args.preopens.into_iter().map(|(guest, host)| (host, guest)).collect(),
+            invocations,
+            log_level: match &args.log_level {
+                Some(level) => level.parse()?,
+                None => Default::default(),
+            },
+            keyvalue_file: args.keyvalue_file,
         };
         let config = LaunchConfig {
             program,

@@ -9,11 +9,12 @@ use tokio::sync::mpsc;
 use wasmtime::{AsContextMut, Engine, Module, Store, UpdateDeadline};
 
 use crate::ModuleImage;
+use crate::actor::{ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, providers::Providers};
 use crate::dwarf::DebugInfo;
 use crate::host::{
-    EngineMode, HostState, OutputCallback, OutputSink, StdStream, Stdio, exit_code_of, instantiate_program, new_engine,
+    EngineMode, HostState, OutputCallback, OutputSink, StdStream, Stdio, instantiate_program, new_engine,
 };
-use crate::run::TRAP_EXIT_CODE;
+use crate::run::{TRAP_EXIT_CODE, check_invocations};
 
 use super::command::Command;
 use super::handler::{Controller, Handler};
@@ -38,13 +39,14 @@ pub(crate) fn run(
         }
     };
     runtime.block_on(async move {
-        let (mut store, instance, controller) = match load(&config, commands, events.clone(), shared.clone()).await {
-            Ok(parts) => parts,
-            Err(e) => {
-                let _ = loaded.send(Err(e));
-                return;
-            }
-        };
+        let (mut store, instance, kind, controller) =
+            match load(&config, commands, events.clone(), shared.clone()).await {
+                Ok(parts) => parts,
+                Err(e) => {
+                    let _ = loaded.send(Err(e));
+                    return;
+                }
+            };
         let _ = loaded.send(Ok((store.engine().clone(), controller.info.clone())));
         if !controller.wait_for_start(store.as_context_mut()).await {
             let _ = events.send(SessionEvent::Terminated);
@@ -53,13 +55,21 @@ pub(crate) fn run(
         if config.stop_on_entry {
             controller.arm_entry(store.as_context_mut());
         }
-        let result = match instance.get_typed_func::<(), ()>(&mut store, "_start") {
-            Ok(start) => start.call_async(&mut store, ()).await,
-            Err(e) => Err(e),
+        let mut report = {
+            let events = events.clone();
+            let shared = shared.clone();
+            move |invocation: &Invocation, outcome: &Outcome| {
+                let _ = events.send(SessionEvent::Invocation {
+                    operation: invocation.operation.clone(),
+                    outcome: outcome.clone(),
+                });
+                !shared.terminate.load(Ordering::SeqCst)
+            }
         };
+        let result = execute(&mut store, &instance, kind, &config.program.invocations, &mut report).await;
         shared.finished.store(true, Ordering::SeqCst);
         shared.stopped.store(false, Ordering::SeqCst);
-        match exit_code_of(result) {
+        match result {
             Ok(code) => {
                 let _ = events.send(SessionEvent::Exited { code });
             }
@@ -83,7 +93,7 @@ async fn load(
     commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<SessionEvent>,
     shared: Arc<Shared>,
-) -> Result<(Store<HostState>, wasmtime::Instance, Arc<Controller>)> {
+) -> Result<(Store<HostState>, wasmtime::Instance, ProgramKind, Arc<Controller>)> {
     let path = &config.program.program;
     let image = Arc::new(ModuleImage::read(path)?);
     // Broken DWARF must not stop a program from running: it runs without source mapping.
@@ -102,6 +112,24 @@ async fn load(
     let module = Module::new(&engine, &image.bytes)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot compile `{}`", path.display()))?;
+    let kind = ProgramKind::of(&module)?;
+    if let Some(text) = check_invocations(kind, &config.program)? {
+        let _ = events.send(SessionEvent::Notice { text });
+    }
+    let log = {
+        let events = events.clone();
+        LogSink::new(
+            config.program.log_level,
+            Arc::new(move |level, target: &str, text: &str| {
+                let _ = events.send(SessionEvent::Log {
+                    level,
+                    target: target.to_string(),
+                    text: text.to_string(),
+                });
+            }),
+        )
+    };
+    let actor = ActorState::new(Providers::new(config.program.keyvalue_file.as_deref())?, log);
 
     let stderr_tail = Arc::new(Mutex::new(String::new()));
     let output = {
@@ -138,7 +166,8 @@ async fn load(
     ));
     let handler = Handler(controller.clone());
     let terminate_flag = shared;
-    let (store, instance) = instantiate_program(&engine, &module, &config.program, Stdio::Capture(out, err), |store| {
+    let stdio = Stdio::Capture(out, err);
+    let (store, instance) = instantiate_program(&engine, &module, &config.program, stdio, actor, |store| {
         store.debug_register_module(&module)?;
         store.set_debug_handler(handler);
         // Epoch checks only fire when the session bumps the epoch (pause, breakpoint edits,
@@ -154,5 +183,5 @@ async fn load(
         Ok(())
     })
     .await?;
-    Ok((store, instance, controller))
+    Ok((store, instance, kind, controller))
 }

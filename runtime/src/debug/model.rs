@@ -1,5 +1,6 @@
 //! The controller's vocabulary, shared with whoever drives a session.
 
+use crate::actor::{LogLevel, Outcome};
 use crate::host::{ProgramConfig, StdStream};
 
 /// How to start a debug session.
@@ -15,6 +16,21 @@ pub struct LaunchConfig {
 pub enum SessionEvent {
     Output {
         stream: StdStream,
+        text: String,
+    },
+    /// An actor's log line that passed the verbosity filter.
+    Log {
+        level: LogLevel,
+        target: String,
+        text: String,
+    },
+    /// An actor operation finished.
+    Invocation {
+        operation: String,
+        outcome: Outcome,
+    },
+    /// Something the host wants the user to know (a note, not program output).
+    Notice {
         text: String,
     },
     Stopped {

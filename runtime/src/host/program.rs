@@ -1,13 +1,15 @@
-//! A WASI preview 1 program (`_start`): its configuration and instantiation.
+//! A program's configuration and instantiation: WASI preview 1 and the waPC host protocol,
+//! so one linker serves commands (`_start`) and waPC actors alike.
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use wasmtime::{Engine, Instance, Linker, Module, Store};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 use super::stdio::OutputSink;
+use crate::actor::{ActorState, Invocation, LogLevel};
 
 /// What a program runs with: the launch request's or the command line's settings.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +21,12 @@ pub struct ProgramConfig {
     pub cwd: Option<PathBuf>,
     /// Extra directories: (host path, guest path).
     pub preopens: Vec<(PathBuf, String)>,
+    /// Operations to invoke, in order, when the program is an actor.
+    pub invocations: Vec<Invocation>,
+    /// The least severe actor log lines shown.
+    pub log_level: LogLevel,
+    /// Where the key-value provider keeps its data between runs; in memory when unset.
+    pub keyvalue_file: Option<PathBuf>,
 }
 
 impl ProgramConfig {
@@ -36,6 +44,7 @@ impl ProgramConfig {
 /// The store's data.
 pub struct HostState {
     pub wasi: WasiP1Ctx,
+    pub actor: ActorState,
 }
 
 /// Where a program's stdout and stderr go.
@@ -44,12 +53,14 @@ pub enum Stdio {
     Capture(OutputSink, OutputSink),
 }
 
-/// Builds the WASI context, links it and instantiates `module` in a new store.
+/// Builds the WASI context, links it and the waPC host functions, and instantiates `module`
+/// in a new store.
 pub async fn instantiate_program(
     engine: &Engine,
     module: &Module,
     config: &ProgramConfig,
     stdio: Stdio,
+    actor: ActorState,
     prepare: impl FnOnce(&mut Store<HostState>) -> Result<()>,
 ) -> Result<(Store<HostState>, Instance)> {
     let mut builder = WasiCtxBuilder::new();
@@ -78,10 +89,12 @@ pub async fn instantiate_program(
     }
     let mut linker: Linker<HostState> = Linker::new(engine);
     wasmtime_wasi::p1::add_to_linker_async(&mut linker, |s: &mut HostState| &mut s.wasi)?;
+    crate::actor::add_to_linker(&mut linker)?;
     let mut store = Store::new(
         engine,
         HostState {
             wasi: builder.build_p1(),
+            actor,
         },
     );
     prepare(&mut store)?;
@@ -89,10 +102,7 @@ pub async fn instantiate_program(
         .instantiate_async(&mut store, module)
         .await
         .map_err(anyhow::Error::from)
-        .context("cannot instantiate the module (does it import something other than WASI preview 1?)")?;
-    if instance.get_func(&mut store, "_start").is_none() {
-        bail!("the module has no `_start` export: it is not a WASI command program");
-    }
+        .context("cannot instantiate the module (does it import something other than WASI preview 1 and waPC?)")?;
     Ok((store, instance))
 }
 

@@ -1,0 +1,20 @@
+//! The actor host: what a module is (a WASI command or a waPC actor), the waPC host protocol,
+//! invocations and their payloads, and the built-in capability providers actors call.
+//!
+//! Both `wasmscope run` and the debugger execute programs through [`execute`], so a developer
+//! debugs the actor they deploy, unchanged.
+
+mod execute;
+mod invocation;
+mod kind;
+mod log;
+pub mod providers;
+mod state;
+mod wapc;
+
+pub use execute::{InvocationReport, execute};
+pub use invocation::{Invocation, Outcome, PayloadFormat, describe_response};
+pub use kind::ProgramKind;
+pub use log::{LogCallback, LogLevel, LogSink};
+pub use state::ActorState;
+pub use wapc::{WapcState, add_to_linker};

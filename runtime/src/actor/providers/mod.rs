@@ -1,0 +1,63 @@
+//! Built-in capability providers, selected by the contract an actor calls
+//! (`__host_call`'s namespace), with the wasmCloud 0.x msgpack payloads.
+
+mod keyvalue;
+mod logging;
+mod msgpack;
+
+pub use keyvalue::KeyValue;
+
+use super::log::LogSink;
+
+/// The contracts the built-in providers answer.
+pub const CONTRACTS: [&str; 2] = [keyvalue::CONTRACT, logging::CONTRACT];
+
+/// The providers of one actor host.
+#[derive(Debug, Default)]
+pub struct Providers {
+    pub keyvalue: KeyValue,
+    /// Contracts the actor is allowed to call (its signed claims); `None` allows every one
+    /// (an unsigned module run for local development).
+    pub granted: Option<Vec<String>>,
+}
+
+impl Providers {
+    /// Fresh providers; the key-value store is kept in `keyvalue_file` when one is given.
+    pub fn new(keyvalue_file: Option<&std::path::Path>) -> anyhow::Result<Providers> {
+        Ok(Providers {
+            keyvalue: match keyvalue_file {
+                Some(file) => KeyValue::persisted(file.to_path_buf())?,
+                None => KeyValue::default(),
+            },
+            granted: None,
+        })
+    }
+
+    /// A call of `operation` on the provider bound to `binding` for `namespace`; the error is
+    /// the text the actor receives.
+    pub fn call(
+        &mut self,
+        binding: &str,
+        namespace: &str,
+        operation: &str,
+        payload: &[u8],
+        log: &LogSink,
+    ) -> Result<Vec<u8>, String> {
+        if let Some(granted) = &self.granted
+            && !granted.iter().any(|c| c == namespace)
+        {
+            return Err(format!(
+                "actor is not authorized to use capability `{namespace}`: it has no claim for it"
+            ));
+        }
+        let _ = binding; // every binding name reaches the one built-in provider of a contract
+        match namespace {
+            keyvalue::CONTRACT => self.keyvalue.call(operation, payload),
+            logging::CONTRACT => logging::call(operation, payload, log),
+            _ => Err(format!(
+                "no capability provider for `{namespace}`: wasmscope provides {}",
+                CONTRACTS.join(", ")
+            )),
+        }
+    }
+}
