@@ -1,5 +1,6 @@
 //! `wasmscope`: editor tooling for WebAssembly actors, as one binary.
 
+mod claims_cli;
 mod demo;
 
 use std::path::PathBuf;
@@ -51,6 +52,10 @@ enum Command {
         /// Keep the key-value provider's data in this JSON file between runs.
         #[arg(long, value_name = "FILE")]
         keyvalue_file: Option<PathBuf>,
+        /// Run an actor whose signed claims do not verify (tampered, expired, not yet valid);
+        /// for local development only.
+        #[arg(long)]
+        allow_invalid_claims: bool,
         /// Run on the debugger's instrumented engine (no session): measures its overhead.
         #[arg(long, hide = true)]
         instrumented: bool,
@@ -70,6 +75,12 @@ enum Command {
     },
     /// Build the bundled example and debug it through the DAP server, printing each stop.
     Demo,
+    /// Inspect or sign an actor's embedded claims.
+    #[command(subcommand)]
+    Claims(claims_cli::ClaimsCommand),
+    /// Make signing keys.
+    #[command(subcommand)]
+    Keys(claims_cli::KeysCommand),
 }
 
 fn main() -> ExitCode {
@@ -105,6 +116,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             invoke,
             log_level,
             keyvalue_file,
+            allow_invalid_claims,
             instrumented,
             program,
             args,
@@ -128,6 +140,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     .collect::<Result<_>>()?,
                 log_level,
                 keyvalue_file,
+                allow_invalid_claims,
             };
             let mode = if instrumented {
                 EngineMode::Debug
@@ -151,6 +164,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
         Command::Demo => demo::run(),
+        Command::Claims(command) => claims_cli::claims(command),
+        Command::Keys(command) => claims_cli::keys(command),
     }
 }
 

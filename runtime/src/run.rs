@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use wasmtime::Module;
 
 use crate::ModuleImage;
-use crate::actor::{ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, providers::Providers};
+use crate::actor::{ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, prepare};
 use crate::host::{EngineMode, ProgramConfig, Stdio, instantiate_program, new_engine};
 
 /// Exit code of a program that ends in a trap, as a POSIX shell reports `abort()`.
@@ -25,13 +25,11 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
         .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot compile `{}`", config.program.display()))?;
     let kind = ProgramKind::of(&module)?;
-    if let Some(note) = check_invocations(kind, config)? {
+    let prepared = prepare(kind, config, &image.bytes)?;
+    for note in &prepared.notes {
         eprintln!("wasmscope: {note}");
     }
-    let actor = ActorState::new(
-        Providers::new(config.keyvalue_file.as_deref())?,
-        LogSink::stderr(config.log_level),
-    );
+    let actor = ActorState::new(prepared.providers, LogSink::stderr(config.log_level));
     let (mut store, instance) = instantiate_program(&engine, &module, config, Stdio::Inherit, actor, |store| {
         // The debug engine checks epochs; nothing interrupts a run without a session.
         store.set_epoch_deadline(u64::MAX / 2);
@@ -51,21 +49,5 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
             eprintln!("Error: {trap:#}");
             Ok(TRAP_EXIT_CODE)
         }
-    }
-}
-
-/// Invocations only mean something to an actor: an error for a command, and a note (returned)
-/// for an actor without any.
-pub fn check_invocations(kind: ProgramKind, config: &ProgramConfig) -> Result<Option<String>> {
-    match kind {
-        ProgramKind::Command if !config.invocations.is_empty() => anyhow::bail!(
-            "`{}` is a WASI command program, not an actor: it has no operations to invoke",
-            config.program.display()
-        ),
-        ProgramKind::Wapc if config.invocations.is_empty() => Ok(Some(format!(
-            "`{}` is a waPC actor and nothing was given to invoke",
-            config.program.display()
-        ))),
-        _ => Ok(None),
     }
 }

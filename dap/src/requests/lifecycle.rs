@@ -39,6 +39,9 @@ struct LaunchArguments {
     log_level: Option<String>,
     /// A JSON file the key-value provider keeps its data in between sessions.
     keyvalue_file: Option<PathBuf>,
+    /// Run an actor whose signed claims do not verify (local development only).
+    #[serde(default)]
+    allow_invalid_claims: bool,
 }
 
 /// One invocation: `payload` is text unless `format` says `json`, `msgpack` (JSON encoded as
@@ -120,6 +123,7 @@ impl Server {
                 None => Default::default(),
             },
             keyvalue_file: args.keyvalue_file,
+            allow_invalid_claims: args.allow_invalid_claims,
         };
         let config = LaunchConfig {
             program,

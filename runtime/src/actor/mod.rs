@@ -4,10 +4,12 @@
 //! Both `wasmscope run` and the debugger execute programs through [`execute`], so a developer
 //! debugs the actor they deploy, unchanged.
 
+pub mod claims;
 mod execute;
 mod invocation;
 mod kind;
 mod log;
+mod prepare;
 pub mod providers;
 mod state;
 mod wapc;
@@ -16,5 +18,6 @@ pub use execute::{InvocationReport, execute};
 pub use invocation::{Invocation, Outcome, PayloadFormat, describe_response};
 pub use kind::ProgramKind;
 pub use log::{LogCallback, LogLevel, LogSink};
+pub use prepare::{Prepared, prepare};
 pub use state::ActorState;
 pub use wapc::{WapcState, add_to_linker};

@@ -9,12 +9,12 @@ use tokio::sync::mpsc;
 use wasmtime::{AsContextMut, Engine, Module, Store, UpdateDeadline};
 
 use crate::ModuleImage;
-use crate::actor::{ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, providers::Providers};
+use crate::actor::{ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, prepare};
 use crate::dwarf::DebugInfo;
 use crate::host::{
     EngineMode, HostState, OutputCallback, OutputSink, StdStream, Stdio, instantiate_program, new_engine,
 };
-use crate::run::{TRAP_EXIT_CODE, check_invocations};
+use crate::run::TRAP_EXIT_CODE;
 
 use super::command::Command;
 use super::handler::{Controller, Handler};
@@ -113,7 +113,8 @@ async fn load(
         .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot compile `{}`", path.display()))?;
     let kind = ProgramKind::of(&module)?;
-    if let Some(text) = check_invocations(kind, &config.program)? {
+    let prepared = prepare(kind, &config.program, &image.bytes)?;
+    for text in prepared.notes {
         let _ = events.send(SessionEvent::Notice { text });
     }
     let log = {
@@ -129,7 +130,7 @@ async fn load(
             }),
         )
     };
-    let actor = ActorState::new(Providers::new(config.program.keyvalue_file.as_deref())?, log);
+    let actor = ActorState::new(prepared.providers, log);
 
     let stderr_tail = Arc::new(Mutex::new(String::new()));
     let output = {

@@ -27,6 +27,9 @@ pub struct ProgramConfig {
     pub log_level: LogLevel,
     /// Where the key-value provider keeps its data between runs; in memory when unset.
     pub keyvalue_file: Option<PathBuf>,
+    /// Run an actor whose signed claims fail verification (tampered, expired), for local
+    /// development; its capability claims are still enforced.
+    pub allow_invalid_claims: bool,
 }
 
 impl ProgramConfig {

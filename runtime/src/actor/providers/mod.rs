@@ -16,9 +16,17 @@ pub const CONTRACTS: [&str; 2] = [keyvalue::CONTRACT, logging::CONTRACT];
 #[derive(Debug, Default)]
 pub struct Providers {
     pub keyvalue: KeyValue,
-    /// Contracts the actor is allowed to call (its signed claims); `None` allows every one
-    /// (an unsigned module run for local development).
-    pub granted: Option<Vec<String>>,
+    /// What the actor's signed claims allow; `None` allows every contract (an unsigned module
+    /// run for local development).
+    pub granted: Option<Grant>,
+}
+
+/// The capabilities a signed actor holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    /// The actor's module key, as hosts name it in denials.
+    pub subject: String,
+    pub capabilities: Vec<String>,
 }
 
 impl Providers {
@@ -43,11 +51,13 @@ impl Providers {
         payload: &[u8],
         log: &LogSink,
     ) -> Result<Vec<u8>, String> {
-        if let Some(granted) = &self.granted
-            && !granted.iter().any(|c| c == namespace)
+        if let Some(grant) = &self.granted
+            && !grant.capabilities.iter().any(|c| c == namespace)
         {
+            // The wording of waSCC/wasmCloud 0.x hosts' authorization failures.
             return Err(format!(
-                "actor is not authorized to use capability `{namespace}`: it has no claim for it"
+                "Actor {} is not authorized to use capability {namespace}",
+                grant.subject
             ));
         }
         let _ = binding; // every binding name reaches the one built-in provider of a contract

@@ -1,0 +1,39 @@
+//! Everything decided before a program is instantiated, the same for running and debugging:
+//! whether its invocations make sense for its kind, whether its claims admit it, and the
+//! providers it gets.
+
+use anyhow::{Result, bail};
+
+use super::claims;
+use super::kind::ProgramKind;
+use super::providers::{Grant, Providers};
+use crate::host::ProgramConfig;
+
+/// The providers a program runs with, and notes for the user (not errors).
+pub struct Prepared {
+    pub providers: Providers,
+    pub notes: Vec<String>,
+}
+
+pub fn prepare(kind: ProgramKind, config: &ProgramConfig, module: &[u8]) -> Result<Prepared> {
+    let mut notes = Vec::new();
+    match kind {
+        ProgramKind::Command if !config.invocations.is_empty() => bail!(
+            "`{}` is a WASI command program, not an actor: it has no operations to invoke",
+            config.program.display()
+        ),
+        ProgramKind::Wapc if config.invocations.is_empty() => notes.push(format!(
+            "`{}` is a waPC actor and nothing was given to invoke",
+            config.program.display()
+        )),
+        _ => {}
+    }
+    let mut providers = Providers::new(config.keyvalue_file.as_deref())?;
+    let (claims, warning) = claims::admit(module, config.allow_invalid_claims)?;
+    notes.extend(warning);
+    providers.granted = claims.map(|claims| Grant {
+        subject: claims.subject,
+        capabilities: claims.capabilities,
+    });
+    Ok(Prepared { providers, notes })
+}
