@@ -236,3 +236,91 @@ fn a_bad_invoke_entry_fails_the_launch_with_a_clear_message() {
     let threads = client.request("threads", json!({}));
     assert_eq!(threads["success"], true, "{threads}");
 }
+
+fn console(client: &mut DapClient, command: &str) -> Value {
+    client.request("evaluate", json!({ "expression": command, "context": "repl" }))
+}
+
+#[test]
+fn a_serving_actor_takes_invocations_and_log_levels_from_the_debug_console() {
+    let mut client = DapClient::new();
+    client.initialize();
+    client.wait_event("initialized");
+    client.request_ok(
+        "launch",
+        json!({
+            "program": wapc_actor_wasm(),
+            "invoke": [{ "operation": "Greet", "payload": "first" }],
+            "serve": true,
+        }),
+    );
+    client.request_ok("configurationDone", json!({}));
+    client.wait_output("console", "Greet: Hello, first!\n");
+    assert!(client.output("console").contains("[info wapc-actor] Hello, first!\n"));
+
+    // Quieter: the next greeting's info line is filtered out, its response is not.
+    assert_eq!(console(&mut client, ".log warn")["body"]["result"], "log level: warn");
+    assert_eq!(
+        console(&mut client, ".invoke Greet=second")["body"]["result"],
+        "invoking Greet…"
+    );
+    client.wait_output("console", "Greet: Hello, second!\n");
+    assert!(
+        !client.output("console").contains("Hello, second!\n[")
+            && !client.output("console").contains("] Hello, second!")
+    );
+    assert_eq!(console(&mut client, ".log")["body"]["result"], "log level: warn");
+
+    // A breakpoint set while the actor waits is hit by the next invocation.
+    let source = wapc_actor_dir().join("src/lib.rs");
+    client.request_ok(
+        "setBreakpoints",
+        json!({ "source": { "path": source }, "breakpoints": [{ "line": wapc_line_of("count") }] }),
+    );
+    console(&mut client, r#".invoke Count@msgpack={"key": "repl", "by": 7}"#);
+    let stopped = client.wait_event("stopped");
+    assert_eq!(stopped["body"]["reason"], "breakpoint");
+    client.request_ok("continue", json!({ "threadId": 1 }));
+    client.wait_output("console", "Count: 7\n");
+
+    let unknown = console(&mut client, ".frobnicate");
+    assert_eq!(unknown["success"], false);
+    assert_eq!(
+        unknown["message"],
+        "unknown command `.frobnicate`; `.help` lists the commands"
+    );
+    let bad = console(&mut client, ".log loud");
+    assert_eq!(
+        bad["message"],
+        "cannot change the log level: unknown log level `loud` (expected error, warn, info, debug or trace)"
+    );
+
+    client.request_ok("disconnect", json!({ "terminateDebuggee": true }));
+    client.wait_event("terminated");
+}
+
+#[test]
+fn without_serve_the_console_says_how_to_invoke() {
+    let mut client = DapClient::new();
+    client.initialize();
+    client.wait_event("initialized");
+    client.request_ok(
+        "launch",
+        json!({ "program": wapc_actor_wasm(), "invoke": [{ "operation": "Greet", "payload": "x" }], "stopOnEntry": true }),
+    );
+    client.request_ok("configurationDone", json!({}));
+    client.wait_event("stopped");
+    let answer = console(&mut client, ".invoke Greet=y");
+    assert_eq!(answer["success"], false);
+    assert_eq!(
+        answer["message"],
+        "this program takes no invocations now: launch a waPC actor with `serve` to invoke it from here"
+    );
+    let help = console(&mut client, ".help");
+    assert!(
+        help["body"]["result"]
+            .as_str()
+            .unwrap()
+            .starts_with(".invoke OP[=PAYLOAD]")
+    );
+}

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use wasmtime::Module;
 
 use crate::ModuleImage;
-use crate::actor::{ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, prepare};
+use crate::actor::{ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, prepare, queue_of};
 use crate::host::{EngineMode, ProgramConfig, Stdio, instantiate_program, new_engine};
 
 /// Exit code of a program that ends in a trap, as a POSIX shell reports `abort()`.
@@ -43,7 +43,7 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
         }
         true
     };
-    match execute(&mut store, &instance, kind, &config.invocations, &mut report).await {
+    match execute(&mut store, &instance, kind, queue_of(&config.invocations), &mut report).await {
         Ok(code) => Ok(code),
         Err(trap) => {
             eprintln!("Error: {trap:#}");

@@ -78,6 +78,9 @@ impl Server {
     /// debug console.
     pub(crate) async fn evaluate(&self, args: Value) -> Result<Option<Value>> {
         let args: EvaluateArguments = arguments("evaluate", args)?;
+        if super::console::is_console_command(&args.expression) {
+            return self.console_command(&args.expression);
+        }
         let frame_id = args
             .frame_id
             .map(u32::try_from)

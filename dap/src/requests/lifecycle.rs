@@ -42,6 +42,10 @@ struct LaunchArguments {
     /// Run an actor whose signed claims do not verify (local development only).
     #[serde(default)]
     allow_invalid_claims: bool,
+    /// Keep a waPC actor loaded after `invoke`, taking more invocations from the debug console
+    /// (`.invoke OP=PAYLOAD`) until the session ends.
+    #[serde(default)]
+    serve: bool,
 }
 
 /// One invocation: `payload` is text unless `format` says `json`, `msgpack` (JSON encoded as
@@ -128,6 +132,7 @@ impl Server {
         let config = LaunchConfig {
             program,
             stop_on_entry: args.stop_on_entry,
+            serve: args.serve,
         };
         let events = self.events_tx.clone();
         let session = tokio::task::spawn_blocking(move || DebugSession::launch(config, events))

@@ -2,12 +2,26 @@
 //! actor's initialisation followed by each invocation.
 
 use anyhow::Result;
+use tokio::sync::mpsc;
 use wasmtime::{Instance, Store};
 
 use super::invocation::{Invocation, Outcome};
 use super::kind::ProgramKind;
 use super::wapc;
 use crate::host::{HostState, exit_code_of};
+
+/// Where an actor's invocations come from: a fixed list, or a session that keeps sending them
+/// (the debug console) until it drops its sender.
+pub type InvocationQueue = mpsc::UnboundedReceiver<Invocation>;
+
+/// A queue holding exactly `invocations`.
+pub fn queue_of(invocations: &[Invocation]) -> InvocationQueue {
+    let (tx, rx) = mpsc::unbounded_channel();
+    for invocation in invocations {
+        let _ = tx.send(invocation.clone());
+    }
+    rx
+}
 
 /// Told about each finished invocation, in order; answers whether to go on with the next.
 pub type InvocationReport<'a> = &'a mut (dyn FnMut(&Invocation, &Outcome) -> bool + Send);
@@ -19,7 +33,7 @@ pub async fn execute(
     store: &mut Store<HostState>,
     instance: &Instance,
     kind: ProgramKind,
-    invocations: &[Invocation],
+    mut invocations: InvocationQueue,
     report: InvocationReport<'_>,
 ) -> Result<i32> {
     match kind {
@@ -30,10 +44,10 @@ pub async fn execute(
         ProgramKind::Wapc => {
             wapc::initialize(store, instance).await?;
             let mut failed = false;
-            for invocation in invocations {
-                let outcome = wapc::invoke(store, instance, invocation).await;
+            while let Some(invocation) = invocations.recv().await {
+                let outcome = wapc::invoke(store, instance, &invocation).await;
                 failed |= matches!(outcome, Outcome::Error(_));
-                if !report(invocation, &outcome) {
+                if !report(&invocation, &outcome) {
                     break;
                 }
             }

@@ -14,7 +14,7 @@ pub mod providers;
 mod state;
 mod wapc;
 
-pub use execute::{InvocationReport, execute};
+pub use execute::{InvocationQueue, InvocationReport, execute, queue_of};
 pub use invocation::{Invocation, Outcome, PayloadFormat, describe_response};
 pub use kind::ProgramKind;
 pub use log::{LogCallback, LogLevel, LogSink};

@@ -22,7 +22,16 @@ use super::model::{LaunchConfig, SessionEvent};
 use super::panic_message::STDERR_TAIL;
 use super::session::Shared;
 
-pub(crate) type Loaded = Result<(Engine, Option<Arc<DebugInfo>>)>;
+/// What the session keeps of a loaded program: its engine (to bump epochs), its DWARF, the
+/// actor's log sink (to change verbosity) and, when serving, where to send more invocations.
+pub(crate) struct LoadedProgram {
+    pub engine: Engine,
+    pub info: Option<Arc<DebugInfo>>,
+    pub log: LogSink,
+    pub invocations: Option<mpsc::UnboundedSender<Invocation>>,
+}
+
+pub(crate) type Loaded = Result<LoadedProgram>;
 
 pub(crate) fn run(
     config: LaunchConfig,
@@ -47,7 +56,17 @@ pub(crate) fn run(
                     return;
                 }
             };
-        let _ = loaded.send(Ok((store.engine().clone(), controller.info.clone())));
+        let (queue_tx, queue) = mpsc::unbounded_channel();
+        for invocation in &config.program.invocations {
+            let _ = queue_tx.send(invocation.clone());
+        }
+        let _ = loaded.send(Ok(LoadedProgram {
+            engine: store.engine().clone(),
+            info: controller.info.clone(),
+            log: store.data().actor.log.clone(),
+            // Without `serve` the queue ends after the launch's invocations.
+            invocations: (config.serve && kind == ProgramKind::Wapc).then_some(queue_tx),
+        }));
         if !controller.wait_for_start(store.as_context_mut()).await {
             let _ = events.send(SessionEvent::Terminated);
             return;
@@ -66,7 +85,7 @@ pub(crate) fn run(
                 !shared.terminate.load(Ordering::SeqCst)
             }
         };
-        let result = execute(&mut store, &instance, kind, &config.program.invocations, &mut report).await;
+        let result = execute(&mut store, &instance, kind, queue, &mut report).await;
         shared.finished.store(true, Ordering::SeqCst);
         shared.stopped.store(false, Ordering::SeqCst);
         match result {

@@ -9,6 +9,9 @@ pub struct LaunchConfig {
     pub program: ProgramConfig,
     /// Stop at the first statement of the program's `main`.
     pub stop_on_entry: bool,
+    /// Keep an actor loaded after its invocations, taking more from the session
+    /// ([`DebugSession::invoke`](super::DebugSession::invoke)) until it ends.
+    pub serve: bool,
 }
 
 /// What a session reports, in order.

@@ -1,14 +1,15 @@
 //! The session's handle on a debuggee: launches it on its own thread and sends it commands.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::actor::{Invocation, LogLevel, LogSink};
 use crate::dwarf::DebugInfo;
 
 use super::breakpoints::ModuleDebugInfo;
@@ -35,6 +36,9 @@ pub struct DebugSession {
     engine: wasmtime::Engine,
     shared: Arc<Shared>,
     info: Option<Arc<DebugInfo>>,
+    log: LogSink,
+    /// More invocations for a serving actor; dropped to let it end.
+    invocations: Mutex<Option<mpsc::UnboundedSender<Invocation>>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -56,11 +60,13 @@ impl DebugSession {
             .recv()
             .map_err(|_| anyhow!("the debuggee thread ended before loading the program"))?;
         match loaded {
-            Ok((engine, info)) => Ok(DebugSession {
+            Ok(loaded) => Ok(DebugSession {
                 commands,
-                engine,
+                engine: loaded.engine,
                 shared,
-                info,
+                info: loaded.info,
+                log: loaded.log,
+                invocations: Mutex::new(loaded.invocations),
                 thread: Some(thread),
             }),
             Err(e) => {
@@ -171,9 +177,31 @@ impl DebugSession {
         self.query(|reply| Command::ReadMemory { address, count, reply }).await
     }
 
+    /// Queues an invocation of a serving actor (launched with `serve`).
+    pub fn invoke(&self, invocation: Invocation) -> Result<()> {
+        let sender = self.invocations.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(sender) = sender.as_ref() else {
+            bail!("this program takes no invocations now: launch a waPC actor with `serve` to invoke it from here");
+        };
+        sender.send(invocation).map_err(|_| anyhow!("the actor has ended"))?;
+        // An actor waiting for work is not running wasm: nothing to interrupt.
+        Ok(())
+    }
+
+    /// Changes which actor log lines are shown, from now on.
+    pub fn set_log_level(&self, level: LogLevel) {
+        self.log.set_verbosity(level);
+    }
+
+    pub fn log_level(&self) -> LogLevel {
+        self.log.verbosity()
+    }
+
     /// Ends the program (a trap at its next epoch check) and waits up to `timeout` for its
     /// thread; a program blocked in a host call may outlive the wait.
     pub fn terminate(&mut self, timeout: Duration) {
+        // A serving actor waiting for work ends when its queue does.
+        self.invocations.lock().unwrap_or_else(|e| e.into_inner()).take();
         self.shared.terminate.store(true, Ordering::SeqCst);
         self.shared.stopped.store(false, Ordering::SeqCst);
         self.send_interrupting(Command::Terminate);
