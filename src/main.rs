@@ -56,6 +56,10 @@ enum Command {
         /// for local development only.
         #[arg(long)]
         allow_invalid_claims: bool,
+        /// Serve wasmcloud:httpserver on this loopback address (port 0 picks one): each request
+        /// invokes the actor's HandleRequest. Runs until interrupted.
+        #[arg(long, value_name = "ADDR")]
+        http: Option<std::net::SocketAddr>,
         /// Run on the debugger's instrumented engine (no session): measures its overhead.
         #[arg(long, hide = true)]
         instrumented: bool,
@@ -117,6 +121,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             log_level,
             keyvalue_file,
             allow_invalid_claims,
+            http,
             instrumented,
             program,
             args,
@@ -141,6 +146,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 log_level,
                 keyvalue_file,
                 allow_invalid_claims,
+                http,
             };
             let mode = if instrumented {
                 EngineMode::Debug

@@ -9,9 +9,11 @@ pub mod check;
 mod finding;
 mod language;
 mod line_index;
+mod manifest;
 mod server;
 mod symbol;
 mod transport_guard;
+mod widl;
 mod wit;
 
 use std::path::Path;
@@ -32,10 +34,10 @@ pub fn analyze(path: &Path, text: &str, open: OpenFiles) -> Option<Vec<Finding>>
     let name = path.to_string_lossy();
     match Language::of(path, text)? {
         Language::Wit => Some(wit::findings(&name, text, &package_texts(path, open))),
-        Language::Widl => None,
-        Language::WadmManifest => None,
-        Language::HostManifest => None,
-        Language::WasmcloudToml => None,
+        Language::Widl => Some(widl::findings(path, text, open)),
+        Language::WadmManifest => Some(manifest::wadm::analyze(path, text, open)),
+        Language::HostManifest => Some(manifest::host::analyze(path, text, open)),
+        Language::WasmcloudToml => Some(manifest::wasmcloud_toml::analyze(text)),
     }
 }
 
@@ -44,10 +46,10 @@ pub fn outline(path: &Path, text: &str, open: OpenFiles) -> Option<Vec<Symbol>> 
     let name = path.to_string_lossy();
     match Language::of(path, text)? {
         Language::Wit => wit::symbols(&name, text, &package_texts(path, open)),
-        Language::Widl => None,
-        Language::WadmManifest => None,
-        Language::HostManifest => None,
-        Language::WasmcloudToml => None,
+        Language::Widl => Some(widl::symbols(text)),
+        Language::WadmManifest => Some(manifest::wadm::outline(text)),
+        Language::HostManifest => Some(manifest::host::outline(text)),
+        Language::WasmcloudToml => Some(manifest::wasmcloud_toml::outline(text)),
     }
 }
 
@@ -56,10 +58,10 @@ pub fn hover(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<
     let name = path.to_string_lossy();
     match Language::of(path, text)? {
         Language::Wit => wit::hover(&name, text, &package_texts(path, open), offset),
-        Language::Widl => None,
-        Language::WadmManifest => None,
-        Language::HostManifest => None,
-        Language::WasmcloudToml => None,
+        Language::Widl => widl::hover(path, text, offset, open),
+        Language::WadmManifest => manifest::wadm::hover(text, offset),
+        Language::HostManifest => manifest::host::hover(text, offset),
+        Language::WasmcloudToml => manifest::wasmcloud_toml::hover(text, offset),
     }
 }
 
@@ -67,9 +69,11 @@ pub fn hover(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<
 pub fn completion(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<Vec<Completion>> {
     let _ = (offset, open);
     match Language::of(path, text)? {
-        Language::Wit | Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => {
-            None
-        }
+        Language::Wit => wit::completion(&path.to_string_lossy(), text, &package_texts(path, open), offset),
+        Language::Widl => Some(widl::completion(path, text, offset, open)),
+        Language::WadmManifest => manifest::wadm::completion(text, offset),
+        Language::HostManifest => manifest::host::completion(text, offset),
+        Language::WasmcloudToml => manifest::wasmcloud_toml::completion(text, offset),
     }
 }
 
@@ -77,9 +81,11 @@ pub fn completion(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Op
 pub fn definition(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<Location> {
     let _ = (offset, open);
     match Language::of(path, text)? {
-        Language::Wit | Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => {
-            None
-        }
+        Language::Wit => wit::definition(&path.to_string_lossy(), text, &package_texts(path, open), offset),
+        Language::Widl => widl::definition(path, text, offset, open),
+        Language::WadmManifest => manifest::wadm::definition(path, text, offset),
+        Language::HostManifest => None,
+        Language::WasmcloudToml => None,
     }
 }
 
@@ -87,9 +93,11 @@ pub fn definition(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Op
 pub fn references(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<Vec<Location>> {
     let _ = (offset, open);
     match Language::of(path, text)? {
-        Language::Wit | Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => {
-            None
-        }
+        Language::Wit => wit::references(&path.to_string_lossy(), text, &package_texts(path, open), offset),
+        Language::Widl => Some(widl::references(path, text, offset, open)),
+        Language::WadmManifest => manifest::wadm::references(path, text, offset),
+        Language::HostManifest => None,
+        Language::WasmcloudToml => None,
     }
 }
 
@@ -97,18 +105,22 @@ pub fn references(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Op
 /// parse (formatting never loses text).
 pub fn format(path: &Path, text: &str) -> Option<String> {
     match Language::of(path, text)? {
-        Language::Wit | Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => {
-            None
-        }
+        Language::Wit => wit::format(text),
+        Language::Widl => widl::format(text),
+        Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => None,
     }
 }
 
 /// The semantic highlighting of a file, tokens in text order.
 pub fn semantic_tokens(path: &Path, text: &str) -> Option<Vec<Token>> {
     match Language::of(path, text)? {
-        Language::Wit | Language::Widl | Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => {
-            None
-        }
+        Language::Wit => Some(wit::semantic_tokens(
+            &path.to_string_lossy(),
+            text,
+            &package_texts(path, &|_| None),
+        )),
+        Language::Widl => Some(widl::tokens(text)),
+        Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => None,
     }
 }
 

@@ -5,7 +5,9 @@ use anyhow::{Context, Result};
 use wasmtime::Module;
 
 use crate::ModuleImage;
-use crate::actor::{ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, prepare, queue_of};
+use crate::actor::{
+    ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, prepare, providers::http_server, queue_with,
+};
 use crate::host::{EngineMode, ProgramConfig, Stdio, instantiate_program, new_engine};
 
 /// Exit code of a program that ends in a trap, as a POSIX shell reports `abort()`.
@@ -43,7 +45,20 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
         }
         true
     };
-    match execute(&mut store, &instance, kind, queue_of(&config.invocations), &mut report).await {
+    let (sender, queue) = queue_with(&config.invocations);
+    // While serving HTTP the queue stays open: the program runs until it is killed. Otherwise
+    // the sender goes now, so the queue ends after the given invocations.
+    let _serving = match http_server::start_for(kind, config, &sender).await? {
+        Some(addr) => {
+            eprintln!("wasmscope: serving {} on http://{addr}", http_server::CONTRACT);
+            Some(sender)
+        }
+        None => {
+            drop(sender);
+            None
+        }
+    };
+    match execute(&mut store, &instance, kind, queue, &mut report).await {
         Ok(code) => Ok(code),
         Err(trap) => {
             eprintln!("Error: {trap:#}");

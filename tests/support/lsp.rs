@@ -17,6 +17,59 @@ pub struct LspClient {
 
 impl LspClient {
     pub fn start() -> Self {
+        let (client, init) = Self::start_with(json!({ "processId": null, "rootUri": null, "capabilities": {} }));
+        assert_eq!(init["result"]["serverInfo"]["name"], "wasmscope");
+        let capabilities = &init["result"]["capabilities"];
+        let mut advertised: Vec<&str> = capabilities.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        advertised.sort();
+        assert_eq!(
+            advertised,
+            [
+                "completionProvider",
+                "definitionProvider",
+                "documentFormattingProvider",
+                "documentSymbolProvider",
+                "hoverProvider",
+                "referencesProvider",
+                "renameProvider",
+                "semanticTokensProvider",
+                "textDocumentSync",
+            ]
+        );
+        // Incremental sync (2), with open and close notifications.
+        assert_eq!(
+            capabilities["textDocumentSync"],
+            json!({ "openClose": true, "change": 2 })
+        );
+        assert_eq!(capabilities["documentSymbolProvider"], true);
+        assert_eq!(capabilities["hoverProvider"], true);
+        assert_eq!(
+            capabilities["completionProvider"],
+            json!({ "triggerCharacters": [".", ":", "<", "{"] })
+        );
+        assert_eq!(capabilities["definitionProvider"], true);
+        assert_eq!(capabilities["referencesProvider"], true);
+        assert_eq!(capabilities["renameProvider"], json!({ "prepareProvider": true }));
+        assert_eq!(capabilities["documentFormattingProvider"], true);
+        assert_eq!(
+            capabilities["semanticTokensProvider"],
+            json!({
+                "legend": {
+                    "tokenTypes": [
+                        "namespace", "interface", "type", "enum", "enumMember", "property", "function",
+                        "parameter", "keyword", "string", "number", "comment", "decorator"
+                    ],
+                    "tokenModifiers": []
+                },
+                "full": true
+            })
+        );
+        client
+    }
+
+    /// A server initialized with `params` (a workspace, client capabilities), and the
+    /// answer to `initialize`.
+    pub fn start_with(params: Value) -> (Self, Value) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -39,16 +92,9 @@ impl LspClient {
             incoming,
             next_id: 0,
         };
-        let init = client.request(
-            "initialize",
-            json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-        );
-        assert_eq!(init["result"]["serverInfo"]["name"], "wasmscope");
-        assert_eq!(init["result"]["capabilities"]["textDocumentSync"], 1);
-        assert_eq!(init["result"]["capabilities"]["documentSymbolProvider"], true);
-        assert_eq!(init["result"]["capabilities"]["hoverProvider"], true);
+        let init = client.request("initialize", params);
         client.notify("initialized", json!({}));
-        client
+        (client, init)
     }
 
     /// `didOpen`, with the language id VS Code gives files of this name.
@@ -107,6 +153,46 @@ impl LspClient {
     /// The next `publishDiagnostics` for `uri`.
     pub fn diagnostics(&mut self, uri: &str) -> Value {
         self.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)["params"].clone()
+    }
+
+    /// The next `publishDiagnostics` for `uri` with `version` (`Value::Null` for files the
+    /// editor does not have open).
+    pub fn diagnostics_version(&mut self, uri: &str, version: Value) -> Value {
+        self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+        })["params"]
+            .clone()
+    }
+
+    /// An incremental `didChange`: `changes` is the `contentChanges` array.
+    pub fn change_with(&mut self, uri: &str, version: i32, changes: Value) {
+        let document = json!({ "uri": uri, "version": version });
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": document, "contentChanges": changes }),
+        );
+    }
+
+    /// The result of a `textDocument/…` request at a position of `uri`, with `extra`
+    /// parameters merged in.
+    pub fn request_at(&mut self, method: &str, uri: &str, line: u32, character: u32, extra: Value) -> Value {
+        let mut params =
+            json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } });
+        if let (Some(params), Some(extra)) = (params.as_object_mut(), extra.as_object()) {
+            params.extend(extra.clone());
+        }
+        self.request(method, params)
+    }
+
+    /// Answers a request the server sent (`client/registerCapability`, …).
+    pub fn respond(&mut self, id: &Value, result: Value) {
+        write_message(
+            &mut self.stdin,
+            &json!({ "jsonrpc": "2.0", "id": id, "result": result }),
+        )
+        .unwrap();
     }
 }
 

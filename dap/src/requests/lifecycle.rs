@@ -42,6 +42,9 @@ struct LaunchArguments {
     /// Run an actor whose signed claims do not verify (local development only).
     #[serde(default)]
     allow_invalid_claims: bool,
+    /// Serve `wasmcloud:httpserver` on this loopback address (`127.0.0.1:8080`; port 0 picks
+    /// one): each request invokes the actor's `HandleRequest`.
+    http: Option<std::net::SocketAddr>,
     /// Keep a waPC actor loaded after `invoke`, taking more invocations from the debug console
     /// (`.invoke OP=PAYLOAD`) until the session ends.
     #[serde(default)]
@@ -128,6 +131,7 @@ impl Server {
             },
             keyvalue_file: args.keyvalue_file,
             allow_invalid_claims: args.allow_invalid_claims,
+            http: args.http,
         };
         let config = LaunchConfig {
             program,

@@ -11,8 +11,16 @@ use super::package::parse;
 /// keywords).
 fn identifier_at(text: &str, offset: usize) -> Option<(Range<usize>, &str)> {
     let is_part = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '%';
-    let offset = offset.min(text.len());
-    let start = text[..offset].rfind(|c| !is_part(c)).map(|i| i + 1).unwrap_or(0);
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    // The byte after the last non-name character (which may be several bytes long).
+    let start = text[..offset]
+        .char_indices()
+        .rfind(|&(_, c)| !is_part(c))
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
     let end = text[offset..]
         .find(|c| !is_part(c))
         .map(|i| offset + i)
@@ -70,6 +78,14 @@ pub(crate) fn hover(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_after_multibyte_characters_and_offsets_inside_them() {
+        let text = "//😀abc";
+        assert_eq!(identifier_at(text, 8), Some((6..9, "abc")));
+        // An offset inside the emoji snaps back to a character boundary.
+        assert_eq!(identifier_at(text, 4), None);
+    }
 
     const TEXT: &str = "package demo:app;\n/// The API.\ninterface api {\n  /// Someone.\n  record person-info {\n    name: string,\n  }\n  /// Says hello.\n  greet: func(p: person-info);\n}\n";
 

@@ -2,7 +2,7 @@
 //! actor's initialisation followed by each invocation.
 
 use anyhow::Result;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use wasmtime::{Instance, Store};
 
 use super::invocation::{Invocation, Outcome};
@@ -10,17 +10,34 @@ use super::kind::ProgramKind;
 use super::wapc;
 use crate::host::{HostState, exit_code_of};
 
-/// Where an actor's invocations come from: a fixed list, or a session that keeps sending them
-/// (the debug console) until it drops its sender.
-pub type InvocationQueue = mpsc::UnboundedReceiver<Invocation>;
+/// An invocation waiting its turn, with where its caller (an HTTP request) awaits the outcome.
+#[derive(Debug)]
+pub struct Request {
+    pub invocation: Invocation,
+    pub reply: Option<oneshot::Sender<Outcome>>,
+}
 
-/// A queue holding exactly `invocations`.
-pub fn queue_of(invocations: &[Invocation]) -> InvocationQueue {
+impl From<Invocation> for Request {
+    fn from(invocation: Invocation) -> Self {
+        Request {
+            invocation,
+            reply: None,
+        }
+    }
+}
+
+/// Where an actor's invocations come from: a fixed list, or callers that keep sending them
+/// (the debug console, an HTTP server) until the last strong sender is dropped.
+pub type InvocationQueue = mpsc::UnboundedReceiver<Request>;
+pub type InvocationSender = mpsc::UnboundedSender<Request>;
+
+/// A queue that holds `invocations` and stays open while the returned sender lives.
+pub fn queue_with(invocations: &[Invocation]) -> (InvocationSender, InvocationQueue) {
     let (tx, rx) = mpsc::unbounded_channel();
     for invocation in invocations {
-        let _ = tx.send(invocation.clone());
+        let _ = tx.send(invocation.clone().into());
     }
-    rx
+    (tx, rx)
 }
 
 /// Told about each finished invocation, in order; answers whether to go on with the next.
@@ -44,10 +61,14 @@ pub async fn execute(
         ProgramKind::Wapc => {
             wapc::initialize(store, instance).await?;
             let mut failed = false;
-            while let Some(invocation) = invocations.recv().await {
+            while let Some(Request { invocation, reply }) = invocations.recv().await {
                 let outcome = wapc::invoke(store, instance, &invocation).await;
                 failed |= matches!(outcome, Outcome::Error(_));
-                if !report(&invocation, &outcome) {
+                let go_on = report(&invocation, &outcome);
+                if let Some(reply) = reply {
+                    let _ = reply.send(outcome);
+                }
+                if !go_on {
                     break;
                 }
             }

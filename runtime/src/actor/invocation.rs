@@ -109,12 +109,51 @@ pub fn describe_response(bytes: &[u8]) -> String {
         return text.to_string();
     }
     let mut reader = bytes;
-    if let Ok(value) = rmp_serde::from_read::<_, serde_json::Value>(&mut reader)
+    if let Ok(value) = rmpv::decode::read_value(&mut reader)
         && reader.is_empty()
     {
-        return format!("msgpack {value}");
+        return format!("msgpack {}", to_json(value));
     }
     format!("base64 {}", BASE64.encode(bytes))
+}
+
+/// A msgpack value as JSON: binary as its text when it is UTF-8 (an HTTP body, say), else as
+/// base64; map keys that are not strings as their JSON text.
+fn to_json(value: rmpv::Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    match value {
+        rmpv::Value::Nil => Json::Null,
+        rmpv::Value::Boolean(b) => Json::Bool(b),
+        rmpv::Value::Integer(i) => match (i.as_i64(), i.as_u64()) {
+            (Some(n), _) => n.into(),
+            (None, Some(n)) => n.into(),
+            (None, None) => Json::Null,
+        },
+        rmpv::Value::F32(f) => serde_json::Number::from_f64(f.into()).map_or(Json::Null, Json::Number),
+        rmpv::Value::F64(f) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
+        rmpv::Value::String(s) => match s.into_str() {
+            Some(s) => Json::String(s),
+            None => Json::Null,
+        },
+        rmpv::Value::Binary(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Json::String(text),
+            Err(e) => Json::String(format!("base64:{}", BASE64.encode(e.as_bytes()))),
+        },
+        rmpv::Value::Array(items) => Json::Array(items.into_iter().map(to_json).collect()),
+        rmpv::Value::Map(entries) => Json::Object(
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let key = match to_json(k) {
+                        Json::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    (key, to_json(v))
+                })
+                .collect(),
+        ),
+        rmpv::Value::Ext(kind, bytes) => Json::String(format!("ext {kind}: base64:{}", BASE64.encode(bytes))),
+    }
 }
 
 #[cfg(test)]
@@ -158,7 +197,10 @@ mod tests {
         assert_eq!(describe_response(b"Hello, world!"), "Hello, world!");
         assert_eq!(describe_response(b"\x81\xa5value\x03"), r#"msgpack {"value":3}"#);
         assert_eq!(describe_response(&[0, 1, 2]), "base64 AAEC");
-        assert_eq!(describe_response(&[0xc1]), "base64 wQ==");
+        // A truncated msgpack array is no msgpack.
+        assert_eq!(describe_response(&[0x92, 0x01]), "base64 kgE=");
+        // fixmap(1) "body" bin8(2) "hi": binary that is text shows as text.
+        assert_eq!(describe_response(b"\x81\xa4body\xc4\x02hi"), r#"msgpack {"body":"hi"}"#);
         assert_eq!(Outcome::Error("boom".into()).to_string(), "error: boom");
     }
 }

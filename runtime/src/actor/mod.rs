@@ -5,8 +5,8 @@
 //! debugs the actor they deploy, unchanged.
 
 pub mod claims;
-mod execute;
-mod invocation;
+pub(crate) mod execute;
+pub(crate) mod invocation;
 mod kind;
 mod log;
 mod prepare;
@@ -14,7 +14,7 @@ pub mod providers;
 mod state;
 mod wapc;
 
-pub use execute::{InvocationQueue, InvocationReport, execute, queue_of};
+pub use execute::{InvocationQueue, InvocationReport, InvocationSender, Request, execute, queue_with};
 pub use invocation::{Invocation, Outcome, PayloadFormat, describe_response};
 pub use kind::ProgramKind;
 pub use log::{LogCallback, LogLevel, LogSink};

@@ -22,7 +22,7 @@ pub fn prepare(kind: ProgramKind, config: &ProgramConfig, module: &[u8]) -> Resu
             "`{}` is a WASI command program, not an actor: it has no operations to invoke",
             config.program.display()
         ),
-        ProgramKind::Wapc if config.invocations.is_empty() => notes.push(format!(
+        ProgramKind::Wapc if config.invocations.is_empty() && config.http.is_none() => notes.push(format!(
             "`{}` is a waPC actor and nothing was given to invoke",
             config.program.display()
         )),

@@ -9,7 +9,10 @@ use tokio::sync::mpsc;
 use wasmtime::{AsContextMut, Engine, Module, Store, UpdateDeadline};
 
 use crate::ModuleImage;
-use crate::actor::{ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, prepare};
+use crate::actor::{
+    ActorState, Invocation, InvocationSender, LogSink, Outcome, ProgramKind, execute, prepare, providers::http_server,
+    queue_with,
+};
 use crate::dwarf::DebugInfo;
 use crate::host::{
     EngineMode, HostState, OutputCallback, OutputSink, StdStream, Stdio, instantiate_program, new_engine,
@@ -28,7 +31,7 @@ pub(crate) struct LoadedProgram {
     pub engine: Engine,
     pub info: Option<Arc<DebugInfo>>,
     pub log: LogSink,
-    pub invocations: Option<mpsc::UnboundedSender<Invocation>>,
+    pub invocations: Option<InvocationSender>,
 }
 
 pub(crate) type Loaded = Result<LoadedProgram>;
@@ -56,16 +59,25 @@ pub(crate) fn run(
                     return;
                 }
             };
-        let (queue_tx, queue) = mpsc::unbounded_channel();
-        for invocation in &config.program.invocations {
-            let _ = queue_tx.send(invocation.clone());
-        }
+        let (queue_tx, queue) = queue_with(&config.program.invocations);
+        let serving_http = match http_server::start_for(kind, &config.program, &queue_tx).await {
+            Ok(Some(addr)) => {
+                let text = format!("serving {} on http://{addr}", http_server::CONTRACT);
+                let _ = events.send(SessionEvent::Notice { text });
+                true
+            }
+            Ok(None) => false,
+            Err(e) => {
+                let _ = loaded.send(Err(e));
+                return;
+            }
+        };
         let _ = loaded.send(Ok(LoadedProgram {
             engine: store.engine().clone(),
             info: controller.info.clone(),
             log: store.data().actor.log.clone(),
             // Without `serve` the queue ends after the launch's invocations.
-            invocations: (config.serve && kind == ProgramKind::Wapc).then_some(queue_tx),
+            invocations: ((config.serve || serving_http) && kind == ProgramKind::Wapc).then_some(queue_tx),
         }));
         if !controller.wait_for_start(store.as_context_mut()).await {
             let _ = events.send(SessionEvent::Terminated);

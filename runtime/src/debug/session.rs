@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::actor::{Invocation, LogLevel, LogSink};
+use crate::actor::{Invocation, InvocationSender, LogLevel, LogSink};
 use crate::dwarf::DebugInfo;
 
 use super::breakpoints::ModuleDebugInfo;
@@ -38,7 +38,7 @@ pub struct DebugSession {
     info: Option<Arc<DebugInfo>>,
     log: LogSink,
     /// More invocations for a serving actor; dropped to let it end.
-    invocations: Mutex<Option<mpsc::UnboundedSender<Invocation>>>,
+    invocations: Mutex<Option<InvocationSender>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -183,7 +183,9 @@ impl DebugSession {
         let Some(sender) = sender.as_ref() else {
             bail!("this program takes no invocations now: launch a waPC actor with `serve` to invoke it from here");
         };
-        sender.send(invocation).map_err(|_| anyhow!("the actor has ended"))?;
+        sender
+            .send(invocation.into())
+            .map_err(|_| anyhow!("the actor has ended"))?;
         // An actor waiting for work is not running wasm: nothing to interrupt.
         Ok(())
     }

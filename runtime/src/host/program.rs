@@ -30,6 +30,9 @@ pub struct ProgramConfig {
     /// Run an actor whose signed claims fail verification (tampered, expired), for local
     /// development; its capability claims are still enforced.
     pub allow_invalid_claims: bool,
+    /// Serve `wasmcloud:httpserver` on this loopback address: each request invokes the actor's
+    /// `HandleRequest`.
+    pub http: Option<std::net::SocketAddr>,
 }
 
 impl ProgramConfig {

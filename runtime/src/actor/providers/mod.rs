@@ -1,6 +1,7 @@
 //! Built-in capability providers, selected by the contract an actor calls
 //! (`__host_call`'s namespace), with the wasmCloud 0.x msgpack payloads.
 
+pub mod http_server;
 mod keyvalue;
 mod logging;
 mod msgpack;

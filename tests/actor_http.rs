@@ -1,0 +1,132 @@
+//! `wasmcloud:httpserver` for waPC actors: each HTTP request on a loopback port invokes the
+//! actor's `HandleRequest`; under the debugger a breakpoint in the handler holds the request
+//! until continue.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::json;
+use support::*;
+
+/// A plain HTTP/1.1 request; returns the status line and the body.
+fn http(addr: &str, method: &str, target: &str, body: &str) -> (String, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
+const SERVING: &str = "serving wasmcloud:httpserver on http://";
+
+#[test]
+fn run_serves_http_requests_through_the_actor() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .args(["run", "--http", "127.0.0.1:0"])
+        .arg(wapc_actor_wasm())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix(&format!("wasmscope: {SERVING}"))
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+    assert_eq!(
+        http(&addr, "POST", "/count?a=1", "hi"),
+        ("HTTP/1.1 200 OK".into(), "POST /count?a=1 (2 bytes): visit 1\n".into())
+    );
+    assert_eq!(
+        http(&addr, "GET", "/count", ""),
+        ("HTTP/1.1 200 OK".into(), "GET /count? (0 bytes): visit 2\n".into())
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    assert!(
+        stdout.starts_with(r#"HandleRequest: msgpack {"body":"POST /count?a=1 (2 bytes): visit 1\n","#),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn only_loopback_addresses_are_served() {
+    let output = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .args(["run", "--http", "0.0.0.0:0"])
+        .arg(wapc_actor_wasm())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "wasmscope: the HTTP server listens on loopback addresses only, not 0.0.0.0\n"
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_request_stops_at_a_breakpoint_in_the_handler_and_completes_after_continue() {
+    let mut client = DapClient::new();
+    client.initialize();
+    client.wait_event("initialized");
+    client.request_ok("launch", json!({ "program": wapc_actor_wasm(), "http": "127.0.0.1:0" }));
+    let source = wapc_actor_dir().join("src/lib.rs");
+    client.request_ok(
+        "setBreakpoints",
+        json!({ "source": { "path": source }, "breakpoints": [{ "line": wapc_line_of("http") }] }),
+    );
+    client.request_ok("configurationDone", json!({}));
+    let console = client.wait_output("console", SERVING);
+    let addr = console
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("wasmscope: {SERVING}")))
+        .unwrap()
+        .to_string();
+
+    // The client waits while the actor is stopped.
+    let request = {
+        let addr = addr.clone();
+        std::thread::spawn(move || http(&addr, "PUT", "/debugged?q=2", "body"))
+    };
+    let stopped = client.wait_event("stopped");
+    assert_eq!(stopped["body"]["reason"], "breakpoint");
+    let trace = client.request_ok("stackTrace", json!({ "threadId": 1 }));
+    assert_eq!(trace["stackFrames"][0]["name"], "wapc_actor::handle_request");
+    assert_eq!(trace["stackFrames"][0]["line"], wapc_line_of("http"));
+    let request_value = client.request_ok(
+        "evaluate",
+        json!({ "expression": "request", "frameId": trace["stackFrames"][0]["id"], "context": "watch" }),
+    );
+    assert_eq!(
+        request_value["result"],
+        r#"HttpRequest { method: "PUT", path: "/debugged", query_string: "q=2", body: [98, 111, 100, 121] }"#
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!request.is_finished(), "the request must wait for the debugger");
+
+    client.request_ok("continue", json!({ "threadId": 1 }));
+    let (status, body) = request.join().unwrap();
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert_eq!(body, "PUT /debugged?q=2 (4 bytes): visit 1\n");
+
+    // Ending the session ends the server: no port is left behind.
+    client.request_ok("disconnect", json!({ "terminateDebuggee": true }));
+    client.wait_event("terminated");
+    assert_eq!(client.wait_exit(), Some(0));
+    assert!(TcpStream::connect(&addr).is_err(), "{addr} still accepts connections");
+}
