@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use wasmscope_runtime::actor::manifest;
 use wasmscope_runtime::host::EngineMode;
 
 #[derive(Parser)]
@@ -33,8 +34,9 @@ enum Command {
         #[arg(long, requires = "listen")]
         allow_remote: bool,
     },
-    /// Run a WASI program or invoke a waPC actor (no debugging):
-    /// `wasmscope run program.wasm [args…]`, `wasmscope run actor.wasm --invoke Op=payload`.
+    /// Run a WASI program, invoke a waPC actor, or run a manifest's actors (no debugging):
+    /// `wasmscope run program.wasm [args…]`, `wasmscope run actor.wasm --invoke Op=payload`,
+    /// `wasmscope run app.yaml` (a wadm application or a 2020 host manifest).
     Run {
         /// Environment variables for the program, `NAME=VALUE`.
         #[arg(long = "env", value_name = "NAME=VALUE")]
@@ -46,6 +48,9 @@ enum Command {
         /// with FORMAT one of text, json, msgpack (JSON sent as msgpack), base64.
         #[arg(long = "invoke", value_name = "OP=PAYLOAD")]
         invoke: Vec<String>,
+        /// With a manifest: the actor that --invoke goes to (needed when it runs several).
+        #[arg(long, value_name = "NAME")]
+        actor: Option<String>,
         /// The least severe actor log lines shown: error, warn, info, debug, trace.
         #[arg(long, default_value = "info")]
         log_level: wasmscope_runtime::actor::LogLevel,
@@ -118,6 +123,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             env,
             dir,
             invoke,
+            actor,
             log_level,
             keyvalue_file,
             allow_invalid_claims,
@@ -147,13 +153,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 keyvalue_file,
                 allow_invalid_claims,
                 http,
+                links: None,
             };
             let mode = if instrumented {
                 EngineMode::Debug
             } else {
                 EngineMode::Run
             };
-            let code = runtime.block_on(wasmscope_runtime::run::run_program(&config, mode))?;
+            let code = if manifest::is_manifest(&config.program) {
+                runtime.block_on(manifest::run_manifest(&config.program, &config, actor.as_deref(), mode))?
+            } else {
+                if actor.is_some() {
+                    anyhow::bail!(
+                        "--actor selects an actor of a manifest; `{}` is a module",
+                        config.program.display()
+                    );
+                }
+                runtime.block_on(wasmscope_runtime::run::run_program(&config, mode))?
+            };
             Ok(ExitCode::from(code as u8))
         }
         Command::Lsp => {

@@ -1,6 +1,8 @@
 //! Running a program without debugging (`wasmscope run`): the same loading and WASI host as
 //! the debugger, on an engine without guest-debug instrumentation.
 
+use std::io::Write as _;
+
 use anyhow::{Context, Result};
 use wasmtime::Module;
 
@@ -40,8 +42,13 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
     .await?;
     let mut report = |invocation: &Invocation, outcome: &Outcome| {
         match outcome {
-            Outcome::Response(_) => println!("{}: {outcome}", invocation.operation),
-            Outcome::Error(message) => eprintln!("{} failed: {message}", invocation.operation),
+            // A closed stdout or stderr must not take the actor down (`println!` would panic).
+            Outcome::Response(_) => {
+                let _ = writeln!(std::io::stdout(), "{}: {outcome}", invocation.operation);
+            }
+            Outcome::Error(message) => {
+                let _ = writeln!(std::io::stderr(), "{} failed: {message}", invocation.operation);
+            }
         }
         true
     };

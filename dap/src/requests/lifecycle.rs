@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use dap_types::{Capabilities, ExceptionBreakpointsFilter};
 use serde::Deserialize;
 use serde_json::Value;
-use wasmscope_runtime::actor::{Invocation, PayloadFormat};
+use wasmscope_runtime::actor::{Invocation, PayloadFormat, manifest};
 use wasmscope_runtime::debug::{DebugSession, LaunchConfig};
 use wasmscope_runtime::host::ProgramConfig;
 
@@ -21,7 +21,12 @@ pub(crate) const TRAP_FILTER: &str = "trap";
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct LaunchArguments {
-    program: PathBuf,
+    /// The `.wasm` to run; or give `manifest`.
+    program: Option<PathBuf>,
+    /// A wadm application or 2020 host manifest: its local actor (the one named `actor` when it
+    /// has several) runs with the manifest's links (HTTP address, linked contracts).
+    manifest: Option<PathBuf>,
+    actor: Option<String>,
     #[serde(default)]
     args: Vec<String>,
     #[serde(default)]
@@ -109,8 +114,34 @@ impl Server {
             bail!("a program is already running in this session");
         }
         let args: LaunchArguments = arguments("launch", args)?;
-        if !args.program.exists() {
-            bail!("program `{}` does not exist", args.program.display());
+        let (program, http, links) = match (&args.program, &args.manifest) {
+            (Some(program), None) => (program.clone(), args.http, None),
+            (None, Some(manifest)) => {
+                let plan = manifest::load(manifest)?;
+                let actor = match (&args.actor, plan.actors.as_slice()) {
+                    (Some(name), actors) => actors
+                        .iter()
+                        .find(|a| &a.name == name)
+                        .with_context(|| format!("the manifest has no local actor `{name}`"))?,
+                    (None, [only]) => only,
+                    (None, _) => bail!("the manifest runs several actors: say which one to debug with `actor`"),
+                };
+                for note in &plan.notes {
+                    let _ = self
+                        .events_tx
+                        .send(wasmscope_runtime::debug::SessionEvent::Notice { text: note.clone() });
+                }
+                (
+                    actor.program.clone(),
+                    actor.http.or(args.http),
+                    Some(actor.links.clone()),
+                )
+            }
+            (Some(_), Some(_)) => bail!("give either `program` or `manifest`, not both"),
+            (None, None) => bail!("missing `program` (the .wasm to run) or `manifest`"),
+        };
+        if !program.exists() {
+            bail!("program `{}` does not exist", program.display());
         }
         let invocations = args
             .invoke
@@ -119,7 +150,7 @@ impl Server {
             .collect::<Result<Vec<_>>>()
             .context("bad `invoke` entry")?;
         let program = ProgramConfig {
-            program: args.program,
+            program,
             args: args.args,
             env: args.env.into_iter().collect(),
             cwd: args.cwd,
@@ -131,7 +162,8 @@ impl Server {
             },
             keyvalue_file: args.keyvalue_file,
             allow_invalid_claims: args.allow_invalid_claims,
-            http: args.http,
+            http,
+            links,
         };
         let config = LaunchConfig {
             program,

@@ -82,11 +82,13 @@ impl LogSink {
         LogSink::new(
             verbosity,
             Arc::new(|level, target, text| {
-                if target.is_empty() {
-                    eprintln!("[{level}] {text}");
+                use std::io::Write as _;
+                // A closed stderr must not take the actor down (`eprintln!` would panic).
+                let _ = if target.is_empty() {
+                    writeln!(std::io::stderr(), "[{level}] {text}")
                 } else {
-                    eprintln!("[{level} {target}] {text}");
-                }
+                    writeln!(std::io::stderr(), "[{level} {target}] {text}")
+                };
             }),
         )
     }

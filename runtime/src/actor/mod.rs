@@ -9,6 +9,7 @@ pub(crate) mod execute;
 pub(crate) mod invocation;
 mod kind;
 mod log;
+pub mod manifest;
 mod prepare;
 pub mod providers;
 mod state;

@@ -33,6 +33,8 @@ pub struct ProgramConfig {
     /// Serve `wasmcloud:httpserver` on this loopback address: each request invokes the actor's
     /// `HandleRequest`.
     pub http: Option<std::net::SocketAddr>,
+    /// Contracts a manifest links the actor to; `None` (no manifest) allows every contract.
+    pub links: Option<Vec<String>>,
 }
 
 impl ProgramConfig {

@@ -20,6 +20,8 @@ pub struct Providers {
     /// What the actor's signed claims allow; `None` allows every contract (an unsigned module
     /// run for local development).
     pub granted: Option<Grant>,
+    /// Contracts a manifest links the actor to; `None` (no manifest) allows every one.
+    pub linked: Option<Vec<String>>,
 }
 
 /// The capabilities a signed actor holds.
@@ -39,6 +41,7 @@ impl Providers {
                 None => KeyValue::default(),
             },
             granted: None,
+            linked: None,
         })
     }
 
@@ -61,7 +64,15 @@ impl Providers {
                 grant.subject
             ));
         }
-        let _ = binding; // every binding name reaches the one built-in provider of a contract
+        // Hosts have logging built in; every other contract needs a link.
+        if let Some(linked) = &self.linked
+            && namespace != logging::CONTRACT
+            && !linked.iter().any(|c| c == namespace)
+        {
+            return Err(format!(
+                "no link from this actor to a `{namespace}` provider (link name `{binding}`) in the manifest"
+            ));
+        }
         match namespace {
             keyvalue::CONTRACT => self.keyvalue.call(operation, payload),
             logging::CONTRACT => logging::call(operation, payload, log),

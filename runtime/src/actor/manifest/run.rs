@@ -1,0 +1,60 @@
+//! `wasmscope run app.yaml`: every local actor of a manifest at once, each with its links.
+
+use std::path::Path;
+
+use anyhow::{Result, bail};
+use tokio::task::JoinSet;
+
+use super::load;
+use crate::host::{EngineMode, ProgramConfig};
+use crate::run::run_program;
+
+/// Runs the manifest's actors until all have ended (an actor serving HTTP runs until the process
+/// is interrupted). `base` carries the command line's settings; its invocations go to the actor
+/// named `target`, or to the only actor. Returns the worst exit code.
+pub async fn run_manifest(path: &Path, base: &ProgramConfig, target: Option<&str>, mode: EngineMode) -> Result<i32> {
+    let plan = load(path)?;
+    for note in &plan.notes {
+        eprintln!("wasmscope: {note}");
+    }
+    let target = match (target, plan.actors.as_slice()) {
+        (Some(name), actors) => {
+            if !actors.iter().any(|a| a.name == name) {
+                let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
+                bail!("the manifest has no local actor `{name}` (it has {})", names.join(", "));
+            }
+            Some(name.to_string())
+        }
+        (None, [only]) => Some(only.name.clone()),
+        (None, _) if base.invocations.is_empty() => None,
+        (None, _) => bail!("the manifest runs several actors: say which one to invoke with --actor NAME"),
+    };
+    let mut tasks = JoinSet::new();
+    for actor in plan.actors {
+        let config = ProgramConfig {
+            program: actor.program.clone(),
+            http: actor.http,
+            links: Some(actor.links.clone()),
+            invocations: if target.as_deref() == Some(actor.name.as_str()) {
+                base.invocations.clone()
+            } else {
+                Vec::new()
+            },
+            ..base.clone()
+        };
+        let name = actor.name.clone();
+        tasks.spawn(async move { (name, run_program(&config, mode).await) });
+    }
+    let mut worst = 0;
+    while let Some(joined) = tasks.join_next().await {
+        let (name, result) = joined?;
+        match result {
+            Ok(code) => worst = worst.max(code),
+            Err(e) => {
+                eprintln!("wasmscope: actor `{name}`: {e:#}");
+                worst = worst.max(2);
+            }
+        }
+    }
+    Ok(worst)
+}

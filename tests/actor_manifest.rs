@@ -1,0 +1,329 @@
+//! `wasmscope run app.yaml`: a wadm application or a 2020 host manifest runs its local actors,
+//! wired by its links to the built-in providers with the links' configuration.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use support::*;
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("wasmscope-manifest-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn actor_image() -> String {
+    format!("file://{}", wapc_actor_wasm().display())
+}
+
+fn run(manifest: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .arg("run")
+        .arg(manifest)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Starts a manifest that serves HTTP; returns the process, the address and the lines it
+/// printed on stderr before serving.
+fn serve(manifest: &Path, env: &[(&str, &str)]) -> (Child, String, Vec<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .arg("run")
+        .arg(manifest)
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut before = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "ended early: {before:?}");
+        if let Some(addr) = line
+            .trim()
+            .strip_prefix("wasmscope: serving wasmcloud:httpserver on http://")
+        {
+            // Keep reading, as a terminal would: the server goes on writing to stderr.
+            std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+            return (child, addr.to_string(), before);
+        }
+        before.push(line.trim().to_string());
+    }
+}
+
+fn get(addr: &str, path: &str) -> (String, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
+fn wadm(links: &str) -> String {
+    format!(
+        r#"apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: counter-app
+  annotations:
+    version: v0.0.1
+spec:
+  components:
+    - name: counter
+      type: component
+      properties:
+        image: {image}
+      traits:
+        - type: spreadscaler
+          properties:
+            instances: 1
+{links}
+    - name: kvstore
+      type: capability
+      properties:
+        image: ghcr.io/wasmcloud/keyvalue-redis:0.28.1
+    - name: httpserver
+      type: capability
+      properties:
+        image: ghcr.io/wasmcloud/http-server:0.23.0
+      traits:
+        - type: link
+          properties:
+            target: counter
+            namespace: wasi
+            package: http
+            interfaces: [incoming-handler]
+            source:
+              config:
+                - name: default-http
+                  properties:
+                    address: 0.0.0.0:0
+"#,
+        image = actor_image()
+    )
+}
+
+const KV_LINK: &str = "        - type: link
+          properties:
+            target: kvstore
+            namespace: wasi
+            package: keyvalue
+            interfaces: [store, atomics]";
+
+#[test]
+fn a_wadm_application_serves_http_with_its_key_value_link() {
+    let scratch = Scratch::new("wadm");
+    let manifest = scratch.write("wadm.yaml", &wadm(KV_LINK));
+    let (mut child, addr, before) = serve(&manifest, &[]);
+    assert_eq!(before, ["wasmscope: serving 0.0.0.0:0 on 127.0.0.1:0 (loopback only)"]);
+    assert_eq!(
+        get(&addr, "/a"),
+        ("HTTP/1.1 200 OK".into(), "GET /a? (0 bytes): visit 1\n".into())
+    );
+    assert_eq!(
+        get(&addr, "/a"),
+        ("HTTP/1.1 200 OK".into(), "GET /a? (0 bytes): visit 2\n".into())
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn an_actor_without_a_link_gets_the_hosts_denial() {
+    let scratch = Scratch::new("unlinked");
+    let manifest = scratch.write("wadm.yaml", &wadm(""));
+    let (mut child, addr, _) = serve(&manifest, &[]);
+    assert_eq!(
+        get(&addr, "/a"),
+        (
+            "HTTP/1.1 500 Internal Server Error".into(),
+            "HandleRequest failed: Host error: no link from this actor to a `wasmcloud:keyvalue` provider \
+             (link name `default`) in the manifest\n"
+                .into()
+        )
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn a_host_manifest_links_actors_by_module_key_and_expands_the_environment() {
+    let scratch = Scratch::new("host");
+    let signed = scratch.0.join("actor_s.wasm");
+    let sign = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .args(["claims", "sign"])
+        .arg(wapc_actor_wasm())
+        .arg("-o")
+        .arg(&signed)
+        .args([
+            "--cap",
+            "wasmcloud:keyvalue",
+            "--cap",
+            "wasmcloud:httpserver",
+            "--cap",
+            "wasmcloud:logging",
+        ])
+        .env("WASMSCOPE_KEYS", scratch.0.join("keys"))
+        .output()
+        .unwrap();
+    assert!(sign.status.success(), "{}", String::from_utf8_lossy(&sign.stderr));
+    let inspect = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .args(["claims", "inspect"])
+        .arg(&signed)
+        .output()
+        .unwrap();
+    let key = String::from_utf8(inspect.stdout)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Module (sub):  ").map(str::to_string))
+        .unwrap();
+    let manifest = scratch.write(
+        "host.yaml",
+        &format!(
+            "actors:\n  - ./actor_s.wasm\ncapabilities:\n  - image_ref: wasmcloud.azurecr.io/httpserver:0.11.1\n  - image_ref: wasmcloud.azurecr.io/redis:0.10.0\nlinks:\n  - actor: ${{COUNTER_KEY:MNOTTHISONE}}\n    provider_id: VAG3QITQQ2ODAOWB5TTQSDJ53XK3SHBEIFNK4AYJ5RKAX2UNSCAPHA5M\n    contract_id: wasmcloud:httpserver\n    values:\n      PORT: ${{PORT:8080}}\n  - actor: {key}\n    provider_id: VAZVC4RX54J2NVCMCW7BPCAHGGG5XZXDBXFUMDUXGESTMQEJLC3YVZWB\n    contract_id: wasmcloud:keyvalue\n    values:\n      URL: redis://127.0.0.1:6379/\n"
+        ),
+    );
+    let (mut child, addr, _) = serve(&manifest, &[("COUNTER_KEY", &key), ("PORT", "0")]);
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+    assert_eq!(
+        get(&addr, "/h"),
+        ("HTTP/1.1 200 OK".into(), "GET /h? (0 bytes): visit 1\n".into())
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Without the variable the link names no actor of the manifest.
+    let output = run(&manifest, &[]);
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        format!(
+            "wasmscope: in `{}`: a link names actor `MNOTTHISONE`, which is not one of the manifest's local \
+             actors (links name actors by their module key)\n",
+            manifest.display()
+        )
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn invocations_go_to_the_manifests_actor() {
+    let scratch = Scratch::new("invoke");
+    let manifest = scratch.write(
+        "app.wadm.yaml",
+        &format!(
+            "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: one\nspec:\n  components:\n    - name: greeter\n      type: actor\n      properties:\n        image: {}\n",
+            actor_image()
+        ),
+    );
+    let output = run(&manifest, &["--invoke", "Greet=manifest"]);
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), "Greet: Hello, manifest!\n");
+    assert_eq!(output.status.code(), Some(0));
+    let output = run(&manifest, &["--actor", "nobody", "--invoke", "Greet=x"]);
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "wasmscope: the manifest has no local actor `nobody` (it has greeter)\n"
+    );
+}
+
+#[test]
+fn an_unknown_capability_is_named() {
+    let scratch = Scratch::new("unknown");
+    let links = "        - type: link
+          properties:
+            target: nats
+            namespace: wasmcloud
+            package: messaging
+            interfaces: [consumer]";
+    let manifest = scratch.write(
+        "wadm.yaml",
+        &wadm(links).replace(
+            "    - name: kvstore",
+            "    - name: nats\n      type: capability\n      properties:\n        image: ghcr.io/wasmcloud/messaging-nats:0.23.1\n    - name: kvstore",
+        ),
+    );
+    let output = run(&manifest, &[]);
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        format!(
+            "wasmscope: in `{}`: the link from `counter` to `nats` needs `wasmcloud:messaging`, which wasmscope has no \
+             built-in provider for (it provides wasmcloud:keyvalue, wasmcloud:logging, wasmcloud:httpserver)\n",
+            manifest.display()
+        )
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn the_debugger_launches_a_manifests_actor_with_its_links() {
+    use serde_json::json;
+    let scratch = Scratch::new("dap");
+    let manifest = scratch.write("wadm.yaml", &wadm(KV_LINK));
+    let mut client = DapClient::new();
+    client.initialize();
+    client.wait_event("initialized");
+    client.request_ok("launch", json!({ "manifest": manifest }));
+    let source = wapc_actor_dir().join("src/lib.rs");
+    client.request_ok(
+        "setBreakpoints",
+        json!({ "source": { "path": source }, "breakpoints": [{ "line": wapc_line_of("http") }] }),
+    );
+    client.request_ok("configurationDone", json!({}));
+    let console = client.wait_output("console", "serving wasmcloud:httpserver on http://");
+    assert!(
+        console.contains("wasmscope: serving 0.0.0.0:0 on 127.0.0.1:0 (loopback only)\n"),
+        "{console}"
+    );
+    let addr = console
+        .lines()
+        .find_map(|l| l.strip_prefix("wasmscope: serving wasmcloud:httpserver on http://"))
+        .unwrap()
+        .to_string();
+    let request = std::thread::spawn(move || get(&addr, "/debug"));
+    assert_eq!(client.wait_event("stopped")["body"]["reason"], "breakpoint");
+    client.request_ok("continue", json!({ "threadId": 1 }));
+    assert_eq!(
+        request.join().unwrap(),
+        ("HTTP/1.1 200 OK".into(), "GET /debug? (0 bytes): visit 1\n".into())
+    );
+    client.request_ok("disconnect", json!({ "terminateDebuggee": true }));
+    client.wait_event("terminated");
+
+    // Neither or both of program and manifest is an error that says so.
+    let mut client = DapClient::new();
+    client.initialize();
+    client.wait_event("initialized");
+    let response = client.request("launch", json!({}));
+    assert_eq!(
+        response["message"],
+        "missing `program` (the .wasm to run) or `manifest`"
+    );
+}
