@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rustup target add wasm32-wasip1 wasm32-unknown-unknown
+rustup target add wasm32-wasip1 wasm32-wasip2 wasm32-unknown-unknown
 c_packages=(clang lld wasi-libc libclang-rt-14-dev-wasm32)
 if ! dpkg -s "${c_packages[@]}" >/dev/null 2>&1; then
     sudo=""

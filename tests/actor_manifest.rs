@@ -48,6 +48,8 @@ fn run(manifest: &Path, args: &[&str]) -> Output {
 
 /// Starts a manifest that serves HTTP; returns the process, the address and the lines it
 /// printed on stderr before serving.
+// The returned child is killed and waited for by each caller.
+#[allow(clippy::zombie_processes)]
 fn serve(manifest: &Path, env: &[(&str, &str)]) -> (Child, String, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
         .arg("run")
@@ -61,7 +63,10 @@ fn serve(manifest: &Path, env: &[(&str, &str)]) -> (Child, String, Vec<String>) 
     let mut before = Vec::new();
     loop {
         let mut line = String::new();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "ended early: {before:?}");
+        if stderr.read_line(&mut line).unwrap_or(0) == 0 {
+            let status = child.wait();
+            panic!("the run ended before serving ({status:?}): {before:?}");
+        }
         if let Some(addr) = line
             .trim()
             .strip_prefix("wasmscope: serving wasmcloud:httpserver on http://")

@@ -443,6 +443,7 @@ fn the_workspace_is_scanned_and_watched_files_are_rechecked() {
             "registerOptions": { "watchers": [
                 { "globPattern": "**/*.{wit,widl,yaml,yml}" },
                 { "globPattern": "**/wasmcloud.toml" },
+                { "globPattern": "**/*.wasm" },
             ] },
         }] })
     );

@@ -377,3 +377,298 @@ fn completion_and_navigation_are_answered_by_the_library() {
         ]
     );
 }
+
+/// A scratch workspace for the `.wasm` cross-file checks, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("wasmscope-lsp-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `module` signed for a new module key by a new account; the module's public key too.
+fn signed(module: &[u8], capabilities: &[&str], not_before_in: Option<std::time::Duration>) -> (Vec<u8>, String) {
+    use wasmscope_runtime::actor::claims::{KeyPair, SignRequest, sign};
+    let (account, module_key) = (KeyPair::new_account(), KeyPair::new_module());
+    let request = SignRequest {
+        name: "fixture".into(),
+        capabilities: capabilities.iter().map(|c| c.to_string()).collect(),
+        tags: vec!["e2e".into()],
+        not_before_in,
+        ..SignRequest::default()
+    };
+    (
+        sign(module, &request, &account, &module_key).unwrap(),
+        module_key.public_key(),
+    )
+}
+
+/// The `nth` occurrence of `needle` in `text` as (line, start character, end character),
+/// 0-based, for ASCII text on one line.
+fn span(text: &str, needle: &str, nth: usize) -> (u32, u32, u32) {
+    let at = text.match_indices(needle).nth(nth).unwrap().0;
+    let line = text[..at].matches('\n').count() as u32;
+    let column = (at - text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0)) as u32;
+    (line, column, column + needle.len() as u32)
+}
+
+const LINKED_APP: &str = "apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: linked
+  annotations:
+    version: v0.1.0
+spec:
+  components:
+    - name: caller
+      type: component
+      properties:
+        image: file://./caller.wasm
+      traits:
+        - type: spreadscaler
+          properties:
+            instances: 1
+        - type: link
+          properties:
+            target: callee
+            namespace: demo
+            package: app
+            interfaces: [store, storage]
+    - name: callee
+      type: component
+      properties:
+        image: file://./callee.wasm
+      traits:
+        - type: spreadscaler
+          properties:
+            instances: 1
+    - name: broken
+      type: component
+      properties:
+        image: file://./corrupt.wasm
+      traits:
+        - type: spreadscaler
+          properties:
+            instances: 1
+";
+
+/// Components built from `tests/fixtures/manifests/components/app.wit`: a link naming an
+/// interface the caller does not import and the callee does not export is an error on that
+/// interface, naming both worlds; a corrupt image is an error and the server keeps answering;
+/// a hover on an image shows its claims and world; completion offers the callee's exports.
+#[test]
+fn link_interfaces_are_checked_against_the_components_wit_worlds() {
+    let scratch = Scratch::new("links");
+    let components = fixtures().join("components");
+    let caller = std::fs::read(components.join("caller.wasm")).unwrap();
+    let callee = std::fs::read(components.join("callee.wasm")).unwrap();
+    scratch.write("caller.wasm", &caller);
+    let (callee_signed, subject) = signed(&callee, &["wasi:keyvalue"], None);
+    scratch.write("callee.wasm", &callee_signed);
+    scratch.write("corrupt.wasm", &callee_signed[..callee_signed.len() / 2]);
+    let manifest = scratch.write("app.wadm.yaml", LINKED_APP.as_bytes());
+    let uri = format!("file://{}", manifest.display());
+
+    let mut client = LspClient::start();
+    client.open(&uri, LINKED_APP, 1);
+    let published = client.diagnostics(&uri);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    let (line, start, end) = span(LINKED_APP, "storage", 0);
+    let (corrupt_line, corrupt_start, corrupt_end) = span(LINKED_APP, "file://./corrupt.wasm", 0);
+    assert_eq!(diagnostics.len(), 3, "{published}");
+    assert_eq!(
+        diagnostics[0],
+        diagnostic(
+            line,
+            start,
+            end,
+            ERROR,
+            "the link's source `caller` does not import `demo:app/storage`: its world `root:component/root` imports `demo:app/store@0.1.0`, `demo:app/handler@0.1.0`"
+        )
+    );
+    assert_eq!(
+        diagnostics[1],
+        diagnostic(
+            line,
+            start,
+            end,
+            ERROR,
+            "the link's target `callee` does not export `demo:app/storage`: its world `root:component/root` exports `demo:app/store@0.1.0`, `demo:app/handler@0.1.0`"
+        )
+    );
+    let corrupt = &diagnostics[2];
+    assert_eq!(
+        corrupt["range"],
+        diagnostic(corrupt_line, corrupt_start, corrupt_end, ERROR, "")["range"]
+    );
+    assert_eq!(corrupt["severity"], ERROR);
+    let message = corrupt["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("image file `./corrupt.wasm` is not valid WebAssembly: "),
+        "{message}"
+    );
+
+    // The server still answers: a hover on the corrupt image says what is wrong with it.
+    let hover = client.request_at("textDocument/hover", &uri, corrupt_line, corrupt_start + 3, json!({}));
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.starts_with("**`./corrupt.wasm`**: is not valid WebAssembly: "),
+        "{value}"
+    );
+
+    // A hover on the callee's image: its claims and its world.
+    let (callee_line, callee_start, callee_end) = span(LINKED_APP, "file://./callee.wasm", 0);
+    let hover = client.request_at("textDocument/hover", &uri, callee_line, callee_start + 9, json!({}));
+    assert_eq!(
+        hover["result"]["range"],
+        json!({ "start": { "line": callee_line, "character": callee_start }, "end": { "line": callee_line, "character": callee_end } })
+    );
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    let expected = format!(
+        "**Claims**: signed, verified (signature, hash and dates)\n\n- name: fixture\n- subject (module): `{subject}`\n"
+    );
+    assert!(value.starts_with("**`./callee.wasm`**: component, "), "{value}");
+    assert!(value.contains(&expected), "{value}");
+    assert!(
+        value.contains("- capabilities: `wasi:keyvalue`\n- tags: `e2e`\n- expires: never"),
+        "{value}"
+    );
+    assert!(
+        value.ends_with("**World** `root:component/root`\n- imports: none\n- exports: `demo:app/store@0.1.0`, `demo:app/handler@0.1.0`"),
+        "{value}"
+    );
+
+    // Fixed: only the corrupt image is left.
+    let fixed = LINKED_APP.replace("[store, storage]", "[store, handler]");
+    client.change(&uri, &fixed, 2);
+    let published = client.diagnostics(&uri);
+    assert_eq!(published["version"], 2);
+    assert_eq!(published["diagnostics"].as_array().unwrap().len(), 1, "{published}");
+    assert_eq!(published["diagnostics"][0]["message"], message);
+
+    // Completion of a link's interfaces: what the target exports.
+    let typing = LINKED_APP.replace(
+        "            interfaces: [store, storage]\n",
+        "            interfaces:\n              - \n",
+    );
+    client.change(&uri, &typing, 3);
+    let (line, _, end) = span(&typing, "              - \n", 0);
+    let completion = client.request_at("textDocument/completion", &uri, line, end - 1, json!({}));
+    let items = completion["result"]
+        .as_array()
+        .or_else(|| completion["result"]["items"].as_array())
+        .unwrap();
+    let labels: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| (i["label"].as_str().unwrap(), i["detail"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        labels,
+        [("store", "demo:app/store@0.1.0"), ("handler", "demo:app/handler@0.1.0")]
+    );
+}
+
+/// A host manifest's actors read from disk: claims that are not valid yet are a warning on
+/// the actor, and a link to a contract the actor is not signed for a warning on the contract.
+#[test]
+fn host_manifest_links_are_checked_against_signed_capabilities() {
+    let scratch = Scratch::new("host-claims");
+    let module = std::fs::read(fixtures().join("build/hello_s.wasm")).unwrap();
+    let (actor, subject) = signed(&module, &["wasmcloud:keyvalue"], None);
+    scratch.write("echo_s.wasm", &actor);
+    let (early, _) = signed(&module, &[], Some(std::time::Duration::from_secs(86_400)));
+    scratch.write("early_s.wasm", &early);
+    let text = format!(
+        "actors:\n  - ./echo_s.wasm\n  - ./early_s.wasm\nlinks:\n  - actor: {subject}\n    provider_id: VAG3QITQQ2ODAOWB5TTQSDJ53XK3SHBEIFNK4AYJ5RKAX2UNSCAPHA5M\n    contract_id: wasmcloud:httpserver\n  - actor: {subject}\n    provider_id: VAG3QITQQ2ODAOWB5TTQSDJ53XK3SHBEIFNK4AYJ5RKAX2UNSCAPHA5M\n    contract_id: wasmcloud:keyvalue\n"
+    );
+    let manifest = scratch.write("host.yaml", text.as_bytes());
+    let uri = format!("file://{}", manifest.display());
+    let mut client = LspClient::start();
+    client.open(&uri, &text, 1);
+    let published = client.diagnostics(&uri);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 2, "{published}");
+    let (line, start, end) = span(&text, "./early_s.wasm", 0);
+    assert_eq!(
+        diagnostics[0]["range"],
+        diagnostic(line, start, end, WARNING, "")["range"]
+    );
+    assert_eq!(diagnostics[0]["severity"], WARNING);
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "actor file `./early_s.wasm` has signed claims that are not valid: the claims are not valid yet"
+        ),
+        "{message}"
+    );
+    let (line, start, end) = span(&text, "wasmcloud:httpserver", 0);
+    assert_eq!(
+        diagnostics[1],
+        diagnostic(
+            line,
+            start,
+            end,
+            WARNING,
+            "actor `./echo_s.wasm` is not signed for `wasmcloud:httpserver`: its claims' capabilities are `wasmcloud:keyvalue`"
+        )
+    );
+    // Hover on an actor: its claims, imports and exports.
+    let (line, start, _) = span(&text, "./echo_s.wasm", 0);
+    let hover = client.request_at("textDocument/hover", &uri, line, start + 2, json!({}));
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(value.starts_with("**`./echo_s.wasm`**: core module, "), "{value}");
+    assert!(value.contains(&format!("- subject (module): `{subject}`")), "{value}");
+    assert!(value.ends_with("- imports: none\n- exports: none"), "{value}");
+}
+
+/// A rebuilt `.wasm` (the client's file watcher reports it) republishes the manifests open
+/// in the editor: a callee that no longer exports what its link names is an error at once.
+#[test]
+fn a_rebuilt_component_republishes_its_manifest() {
+    let scratch = Scratch::new("rebuilt");
+    let components = fixtures().join("components");
+    let caller = std::fs::read(components.join("caller.wasm")).unwrap();
+    scratch.write("caller.wasm", &caller);
+    let callee = scratch.write("callee.wasm", &std::fs::read(components.join("callee.wasm")).unwrap());
+    scratch.write("corrupt.wasm", &caller);
+    let text = LINKED_APP.replace("[store, storage]", "[store]");
+    let manifest = scratch.write("app.wadm.yaml", text.as_bytes());
+    let uri = format!("file://{}", manifest.display());
+    let mut client = LspClient::start();
+    client.open(&uri, &text, 1);
+    assert_eq!(client.diagnostics(&uri)["diagnostics"], json!([]));
+    // The callee rebuilt from the caller's world: it exports nothing now.
+    std::fs::write(&callee, &caller).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": format!("file://{}", callee.display()), "type": 2 }] }),
+    );
+    let published = client.diagnostics(&uri);
+    let (line, start, end) = span(&text, "store]", 0);
+    assert_eq!(
+        published["diagnostics"],
+        json!([diagnostic(
+            line,
+            start,
+            end - 1,
+            ERROR,
+            "the link's target `callee` does not export `demo:app/store`: its world `root:component/root` exports nothing"
+        )])
+    );
+}

@@ -236,3 +236,53 @@ fn hover_shows_a_types_documentation_where_it_is_used() {
     );
     assert_eq!(hover["result"], Value::Null);
 }
+
+/// A package that `use`s another resolves it through its `deps/` folder, as `wit-parser`
+/// does: no diagnostics while the dependency has what is named, wit-parser's error on the
+/// name when it has not, and go to definition on a foreign name opens the dependency's file.
+#[test]
+fn foreign_packages_resolve_through_deps_with_definitions_there() {
+    let mut client = LspClient::start();
+    let (uri, text) = fixture("with-deps/world.wit");
+    client.open(&uri, &text, 1);
+    assert_eq!(client.diagnostics(&uri)["diagnostics"], json!([]));
+
+    let (deps_uri, deps_text) = fixture("with-deps/deps/io/streams.wit");
+    let line_of = |text: &str, needle: &str| -> (u32, u32) {
+        let at = text.find(needle).unwrap();
+        let line = text[..at].matches('\n').count() as u32;
+        (line, (at - text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0)) as u32)
+    };
+    let (line, character) = line_of(&text, "input-stream}");
+    let definition = client.request_at("textDocument/definition", &uri, line, character + 3, json!({}));
+    let (deps_line, deps_character) = line_of(&deps_text, "input-stream {");
+    let result = &definition["result"];
+    let location = if result.is_array() { &result[0] } else { result };
+    assert_eq!(
+        *location,
+        json!({
+            "uri": deps_uri,
+            "range": {
+                "start": { "line": deps_line, "character": deps_character },
+                "end": { "line": deps_line, "character": deps_character + 12 },
+            },
+        })
+    );
+
+    let typo = text.replace("input-stream", "input-streem");
+    client.change(&uri, &typo, 2);
+    let published = client.diagnostics(&uri);
+    let (line, character) = line_of(&typo, "input-streem");
+    assert_eq!(
+        published["diagnostics"],
+        json!([{
+            "range": {
+                "start": { "line": line, "character": character },
+                "end": { "line": line, "character": character + 12 },
+            },
+            "severity": 1,
+            "source": "wasmscope",
+            "message": "type `input-streem` not defined in interface",
+        }])
+    );
+}

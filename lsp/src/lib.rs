@@ -33,7 +33,7 @@ pub type OpenFiles<'a> = &'a dyn Fn(&Path) -> Option<String>;
 pub fn analyze(path: &Path, text: &str, open: OpenFiles) -> Option<Vec<Finding>> {
     let name = path.to_string_lossy();
     match Language::of(path, text)? {
-        Language::Wit => Some(wit::findings(&name, text, &package_texts(path, open))),
+        Language::Wit => Some(wit::findings(&name, text, &package_texts(path, open), open)),
         Language::Widl => Some(widl::findings(path, text, open)),
         Language::WadmManifest => Some(manifest::wadm::analyze(path, text, open)),
         Language::HostManifest => Some(manifest::host::analyze(path, text, open)),
@@ -59,8 +59,8 @@ pub fn hover(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<
     match Language::of(path, text)? {
         Language::Wit => wit::hover(&name, text, &package_texts(path, open), offset),
         Language::Widl => widl::hover(path, text, offset, open),
-        Language::WadmManifest => manifest::wadm::hover(text, offset),
-        Language::HostManifest => manifest::host::hover(text, offset),
+        Language::WadmManifest => manifest::wadm::hover(path, text, offset),
+        Language::HostManifest => manifest::host::hover(path, text, offset),
         Language::WasmcloudToml => manifest::wasmcloud_toml::hover(text, offset),
     }
 }
@@ -71,7 +71,7 @@ pub fn completion(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Op
     match Language::of(path, text)? {
         Language::Wit => wit::completion(&path.to_string_lossy(), text, &package_texts(path, open), offset),
         Language::Widl => Some(widl::completion(path, text, offset, open)),
-        Language::WadmManifest => manifest::wadm::completion(text, offset),
+        Language::WadmManifest => manifest::wadm::completion(path, text, offset),
         Language::HostManifest => manifest::host::completion(text, offset),
         Language::WasmcloudToml => manifest::wasmcloud_toml::completion(text, offset),
     }
@@ -81,7 +81,8 @@ pub fn completion(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Op
 pub fn definition(path: &Path, text: &str, offset: usize, open: OpenFiles) -> Option<Location> {
     let _ = (offset, open);
     match Language::of(path, text)? {
-        Language::Wit => wit::definition(&path.to_string_lossy(), text, &package_texts(path, open), offset),
+        Language::Wit => wit::definition(&path.to_string_lossy(), text, &package_texts(path, open), offset)
+            .or_else(|| wit::foreign_definition(path, text, offset, open)),
         Language::Widl => widl::definition(path, text, offset, open),
         Language::WadmManifest => manifest::wadm::definition(path, text, offset),
         Language::HostManifest => None,

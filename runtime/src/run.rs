@@ -10,7 +10,8 @@ use crate::ModuleImage;
 use crate::actor::{
     ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, prepare, providers::http_server, queue_with,
 };
-use crate::host::{EngineMode, ProgramConfig, Stdio, instantiate_program, new_engine};
+use crate::component;
+use crate::host::{EngineMode, ProgramConfig, Stdio, instantiate_program, new_engine, new_store};
 
 /// Exit code of a program that ends in a trap, as a POSIX shell reports `abort()`.
 pub const TRAP_EXIT_CODE: i32 = 134;
@@ -25,6 +26,9 @@ pub const TRAP_EXIT_CODE: i32 = 134;
 pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32> {
     let image = ModuleImage::read(&config.program)?;
     let engine = new_engine(mode)?;
+    if component::is_component(&image.bytes) {
+        return run_component(config, &engine, &image).await;
+    }
     let module = Module::new(&engine, &image.bytes)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot compile `{}`", config.program.display()))?;
@@ -70,6 +74,40 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
         Err(trap) => {
             eprintln!("Error: {trap:#}");
             Ok(TRAP_EXIT_CODE)
+        }
+    }
+}
+
+/// A component with inherited stdio: its `wasi:cli/run`, or a `wasi:http/incoming-handler`
+/// served until interrupted.
+async fn run_component(config: &ProgramConfig, engine: &wasmtime::Engine, image: &ModuleImage) -> Result<i32> {
+    let compiled = component::compile(engine, &image.bytes, config)?;
+    let kind = component::ComponentKind::of(engine, &compiled)?;
+    let actor = component::prepare_component(config, kind, LogSink::stderr(config.log_level))?;
+    let mut store = new_store(engine, config, Stdio::Inherit, actor)?;
+    store.set_epoch_deadline(u64::MAX / 2);
+    match kind {
+        component::ComponentKind::Command => {
+            let command = component::instantiate_command(&mut store, &compiled).await?;
+            match component::run_command(&mut store, &command).await {
+                Ok(code) => Ok(code),
+                Err(trap) => {
+                    eprintln!("Error: {trap:#}");
+                    Ok(TRAP_EXIT_CODE)
+                }
+            }
+        }
+        component::ComponentKind::HttpHandler => {
+            let proxy = component::instantiate_proxy(&mut store, &compiled).await?;
+            let addr = config.http.context("no HTTP address")?;
+            let (bound, mut queue) = component::http::serve(addr).await?;
+            eprintln!("wasmscope: serving wasi:http/incoming-handler on http://{bound}");
+            while let Some(request) = queue.recv().await {
+                if let Err(trap) = component::handle_request(&mut store, &proxy, request).await {
+                    eprintln!("request failed: {trap:#}");
+                }
+            }
+            Ok(0)
         }
     }
 }

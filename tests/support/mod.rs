@@ -80,6 +80,44 @@ pub fn wapc_line_of(marker: &str) -> u32 {
     find_marker(&source, marker).unwrap_or_else(|e| panic!("{e} in {}", path.display()))
 }
 
+/// Root of the component fixture crate (a `wasi:cli/run` command built for `wasm32-wasip2`).
+pub fn component_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/component")
+}
+
+/// The component fixture, built once per test process.
+pub fn component_wasm() -> PathBuf {
+    static WASM: OnceLock<PathBuf> = OnceLock::new();
+    WASM.get_or_init(|| build_fixture_crate(&component_dir(), "wasm32-wasip2", "component.wasm", false))
+        .clone()
+}
+
+/// 1-based line of the component fixture's line ending in `// BP:<marker>`.
+pub fn component_line_of(marker: &str) -> u32 {
+    let path = component_dir().join("src/main.rs");
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    find_marker(&source, marker).unwrap_or_else(|e| panic!("{e} in {}", path.display()))
+}
+
+/// Root of the HTTP component fixture crate (exports `wasi:http/incoming-handler`).
+pub fn http_component_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http-component")
+}
+
+/// The HTTP component fixture, built once per test process.
+pub fn http_component_wasm() -> PathBuf {
+    static WASM: OnceLock<PathBuf> = OnceLock::new();
+    WASM.get_or_init(|| build_fixture_crate(&http_component_dir(), "wasm32-wasip2", "http_component.wasm", false))
+        .clone()
+}
+
+/// 1-based line of the HTTP component fixture's line ending in `// BP:<marker>`.
+pub fn http_component_line_of(marker: &str) -> u32 {
+    let path = http_component_dir().join("src/lib.rs");
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    find_marker(&source, marker).unwrap_or_else(|e| panic!("{e} in {}", path.display()))
+}
+
 /// Builds a fixture crate for `target` and returns the absolute path of its `artifact`.
 fn build_fixture_crate(dir: &Path, target: &str, artifact: &str, release: bool) -> PathBuf {
     let target_dir = dir.join("target");

@@ -1,6 +1,8 @@
 //! The 2020 wasmCloud host manifest (`actors:`, `capabilities:`, `links:`): its structure
 //! against `lsp/schemas/host-manifest.schema.json`, local actors and provider archives that
-//! are not on disk, and entries given twice; outline, hover and completion.
+//! are not on disk, actor files that are not valid WebAssembly, not signed, or whose signed
+//! claims do not verify, links to contracts their actor is not signed for, and entries given twice;
+//! outline, hover (an actor file's claims) and completion.
 //!
 //! The host itself (wasmcloud-host 0.x) ignored unknown keys and started what was listed
 //! twice twice; both are reported here, unknown keys as errors, repeats as warnings.
@@ -15,6 +17,8 @@ use super::local_file;
 use super::schema::Schema;
 use super::schema_errors::{self, Dialect};
 use super::tree::{Node, first_line};
+use super::wadm::images;
+use super::wasm_file::{self, SignedClaims, Wasm};
 use super::{assist, yaml};
 use crate::OpenFiles;
 use crate::answer::Completion;
@@ -35,6 +39,7 @@ pub(crate) fn analyze(path: &Path, text: &str, open: OpenFiles) -> Vec<Finding> 
     for doc in parsed.complete_documents() {
         out.extend(schema_errors::findings(schema(), text, doc, Dialect::Yaml));
         missing_files(path, doc, open, &mut out);
+        signed_actors(path, doc, &mut out);
         repeats(doc, &mut out);
     }
     out.sort_by_key(|f| (f.range.start, f.range.end));
@@ -93,6 +98,96 @@ fn missing_files(path: &Path, doc: &Node, open: OpenFiles, out: &mut Vec<Finding
             check(image, &[".par", ".par.gz"], "provider archive");
         }
     }
+}
+
+/// Each local actor file on disk, read: its value, path as written and what it holds.
+fn local_actors<'a>(path: &Path, doc: &'a Node) -> Vec<(&'a Node, String, wasm_file::Read)> {
+    strings(doc, "actors")
+        .filter_map(|actor| {
+            let file = local(actor.as_str()?, &[".wasm"])?;
+            let on_disk = local_file::resolve(path, &file);
+            on_disk.is_file().then(|| (actor, file, wasm_file::read(&on_disk)))
+        })
+        .collect()
+}
+
+/// Actor files that are not valid WebAssembly (errors), not signed or whose claims do not
+/// verify (warnings); links whose `contract_id` is not among the capabilities their actor is signed
+/// for, or whose `actor` is no listed actor's subject when every actor is a signed local file.
+fn signed_actors(path: &Path, doc: &Node, out: &mut Vec<Finding>) {
+    let actors = local_actors(path, doc);
+    for (node, file, read) in &actors {
+        out.extend(images::wasm_findings(node.range.clone(), "actor file", file, read));
+        if let Ok(Wasm { claims: None, .. }) = &**read {
+            out.push(Finding {
+                range: node.range.clone(),
+                severity: Severity::Warning,
+                message: format!("actor file `{file}` is not signed: the host refuses actors without embedded claims"),
+            });
+        }
+    }
+    let signed: Vec<(&String, &SignedClaims)> = actors
+        .iter()
+        .filter_map(|(_, file, read)| match &**read {
+            Ok(Wasm {
+                claims: Some(Ok(claims)),
+                ..
+            }) => Some((file, claims)),
+            _ => None,
+        })
+        .collect();
+    let all_known = !signed.is_empty() && signed.len() == strings(doc, "actors").count();
+    for link in items(doc, "links") {
+        let Some(actor_node) = link.get("actor") else { continue };
+        let Some(actor) = actor_node.as_str().map(substituted_default) else {
+            continue;
+        };
+        match signed.iter().find(|(_, claims)| claims.subject == actor) {
+            Some((file, claims)) => {
+                let Some(contract_node) = link.get("contract_id") else {
+                    continue;
+                };
+                let Some(contract) = contract_node.as_str() else {
+                    continue;
+                };
+                if !claims.capabilities.iter().any(|c| c == contract) {
+                    let caps = if claims.capabilities.is_empty() {
+                        "none".to_string()
+                    } else {
+                        claims
+                            .capabilities
+                            .iter()
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    out.push(Finding {
+                        range: contract_node.range.clone(),
+                        severity: Severity::Warning,
+                        message: format!(
+                            "actor `{file}` is not signed for `{contract}`: its claims' capabilities are {caps}"
+                        ),
+                    });
+                }
+            }
+            None if all_known && !actor.contains("${") => out.push(Finding {
+                range: actor_node.range.clone(),
+                severity: Severity::Warning,
+                message: format!("no listed actor is signed with the subject `{actor}`"),
+            }),
+            None => {}
+        }
+    }
+}
+
+/// `${VAR:default}` → `default`; anything else as it is.
+fn substituted_default(value: &str) -> &str {
+    value
+        .strip_prefix("${")
+        .and_then(|v| v.strip_suffix('}'))
+        .and_then(|v| v.split_once(':'))
+        .map(|(_, default)| default)
+        .unwrap_or(value)
 }
 
 fn repeats(doc: &Node, out: &mut Vec<Finding>) {
@@ -205,9 +300,21 @@ fn leaf(name: &str, kind: SymbolKind, range: Range<usize>) -> Symbol {
     }
 }
 
-pub(crate) fn hover(text: &str, offset: usize) -> Option<(Range<usize>, String)> {
+/// On a local actor file, its summary (claims, imports, exports); elsewhere the schema's
+/// description of the key.
+pub(crate) fn hover(path: &Path, text: &str, offset: usize) -> Option<(Range<usize>, String)> {
     let parsed = yaml::parse(text);
-    assist::hover(schema(), parsed.document_at(offset)?, offset)
+    let doc = parsed.document_at(offset)?;
+    let actor = strings(doc, "actors").find(|a| a.range.start <= offset && offset <= a.range.end);
+    if let Some(actor) = actor
+        && let Some(file) = actor.as_str().and_then(|r| local(r, &[".wasm"]))
+    {
+        return Some((
+            actor.range.clone(),
+            images::summary(&local_file::resolve(path, &file), &file),
+        ));
+    }
+    assist::hover(schema(), doc, offset)
 }
 
 pub(crate) fn completion(text: &str, offset: usize) -> Option<Vec<Completion>> {
@@ -307,7 +414,12 @@ mod tests {
                 "links: wasmcloud:httpserver (default)"
             ]
         );
-        let (range, markdown) = hover(&text, text.find("image_ref").unwrap()).unwrap();
+        let (range, markdown) = hover(
+            Path::new("/no/such/dir/host.yaml"),
+            &text,
+            text.find("image_ref").unwrap(),
+        )
+        .unwrap();
         assert_eq!(&text[range], "image_ref");
         assert_eq!(
             markdown,
@@ -327,5 +439,80 @@ mod tests {
             labels(&format!("{text}    link_name: web\n    contract_id: wasmcloud:k")).len(),
             10
         );
+    }
+
+    /// `tests/fixtures/manifests/build/hello_s.wasm` is an empty module signed (never
+    /// expiring) for `wasmcloud:httpserver`, and `host.yaml` links its subject.
+    /// `WASMSCOPE_BLESS=1` signs it anew (new keys) and rewrites the subject in `host.yaml`.
+    #[test]
+    fn the_signed_actor_fixture_matches_the_host_manifest() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/manifests");
+        let (actor, manifest) = (dir.join("build/hello_s.wasm"), dir.join("host.yaml"));
+        if std::env::var_os("WASMSCOPE_BLESS").is_some() {
+            let old = wasm_file::parse(&std::fs::read(&actor).unwrap())
+                .ok()
+                .and_then(|w| w.claims?.ok())
+                .map(|c| c.subject)
+                .unwrap_or_else(|| ACTOR.to_string());
+            let (signed, subject) = wasm_file::fixtures::sign(b"\0asm\x01\0\0\0", &["wasmcloud:httpserver"], None);
+            std::fs::write(&actor, signed).unwrap();
+            let text = std::fs::read_to_string(&manifest).unwrap();
+            std::fs::write(&manifest, text.replace(&old, &subject)).unwrap();
+        }
+        let wasm = wasm_file::parse(&std::fs::read(&actor).unwrap()).unwrap();
+        let claims = wasm.claims.unwrap().unwrap();
+        assert_eq!(claims.problems, Vec::<String>::new());
+        assert_eq!(
+            (claims.capabilities, claims.expires),
+            (vec!["wasmcloud:httpserver".to_string()], None)
+        );
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        assert!(text.contains(&format!("${{ECHO_ACTOR:{}}}", claims.subject)));
+    }
+
+    #[test]
+    fn unsigned_actors_unknown_subjects_and_unsigned_contracts_are_warned() {
+        let dir = std::env::temp_dir().join(format!("wasmscope-host-claims-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("plain.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        let (signed, subject) = wasm_file::fixtures::sign(b"\0asm\x01\0\0\0", &["wasmcloud:keyvalue"], None);
+        std::fs::write(dir.join("signed.wasm"), signed).unwrap();
+        let check = |text: &str| -> Vec<(String, Severity, String)> {
+            analyze(&dir.join("host.yaml"), text, &|_| None)
+                .into_iter()
+                .map(|f| (text[f.range].to_string(), f.severity, f.message))
+                .collect()
+        };
+        let text = format!(
+            "actors:\n  - ./plain.wasm\n  - ./signed.wasm\nlinks:\n  - actor: {subject}\n    provider_id: {PROVIDER}\n    contract_id: wasmcloud:keyvalue\n"
+        );
+        assert_eq!(
+            check(&text),
+            [(
+                "./plain.wasm".to_string(),
+                Severity::Warning,
+                "actor file `./plain.wasm` is not signed: the host refuses actors without embedded claims".to_string()
+            )]
+        );
+        // Every actor signed and local: a link's actor must be one of them.
+        let text = format!(
+            "actors:\n  - ./signed.wasm\nlinks:\n  - actor: {ACTOR}\n    provider_id: {PROVIDER}\n    contract_id: wasmcloud:keyvalue\n  - actor: ${{A:{subject}}}\n    provider_id: {PROVIDER}\n    contract_id: wasmcloud:blobstore\n"
+        );
+        assert_eq!(
+            check(&text),
+            [
+                (
+                    ACTOR.to_string(),
+                    Severity::Warning,
+                    format!("no listed actor is signed with the subject `{ACTOR}`")
+                ),
+                (
+                    "wasmcloud:blobstore".to_string(),
+                    Severity::Warning,
+                    "actor `./signed.wasm` is not signed for `wasmcloud:blobstore`: its claims' capabilities are `wasmcloud:keyvalue`".to_string()
+                ),
+            ]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -14,6 +14,7 @@ mod toml_cursor;
 mod toml_tree;
 mod tree;
 pub(crate) mod wadm;
+pub(crate) mod wasm_file;
 pub(crate) mod wasmcloud_toml;
 mod yaml;
 
@@ -178,7 +179,7 @@ mod tests {
             let _ = crate::definition(path, text, offset, &open);
             let _ = crate::references(path, text, offset, &open);
             if path.to_string_lossy().ends_with("host.yaml") {
-                let _ = super::host::hover(text, offset);
+                let _ = super::host::hover(path, text, offset);
                 let _ = super::host::completion(text, offset);
             }
         };

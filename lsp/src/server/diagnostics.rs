@@ -1,7 +1,8 @@
 //! Publishing diagnostics, one job at a time in the order the events happened, on a task of
 //! its own: edits, opens and closes of documents, the workspace scan, watched-file changes.
-//! A WIT file's diagnostics depend on its package siblings, so a change to one republishes
-//! the siblings the editor has open or the scan found.
+//! A WIT file's diagnostics depend on its package siblings and its `deps/`, and a manifest's
+//! on the `.wasm` files and the `wit/` folder it points at, so a change to one republishes
+//! the dependents the editor has open or the scan found.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -103,6 +104,11 @@ impl Publisher {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            if name.ends_with(".wasm") {
+                // Not a file of ours: only what points at it is republished.
+                republish.extend(self.siblings(&path));
+                continue;
+            }
             if !Language::may_be(&name) || workspace::is_skipped(&path) {
                 continue;
             }
@@ -124,22 +130,61 @@ impl Publisher {
         }
     }
 
-    /// The open or known `.wit` files of `path`'s package, other than `path`.
+    /// The open or known files whose diagnostics depend on `path`, other than `path`: for a
+    /// `.wit` file, the other files of its package, the packages whose `deps/` it is in (and
+    /// the other packages there) and the manifests next to the `wit/` folder; for a `.wasm`
+    /// file, every manifest (and, in a `deps/` folder, the packages resolved against it).
     fn siblings(&self, path: &Path) -> BTreeSet<PathBuf> {
-        if path.extension().is_none_or(|e| e != "wit") {
-            return BTreeSet::new();
-        }
         let open = self.documents.texts();
-        let dir = path.parent();
-        crate::wit::package_siblings(path)
-            .into_iter()
-            .chain(
-                open.keys()
-                    .filter(|p| p.parent() == dir && p.extension().is_some_and(|e| e == "wit"))
-                    .cloned(),
-            )
-            .filter(|p| p != path && (open.contains_key(p) || self.known.contains(p)))
-            .collect()
+        let candidates: BTreeSet<&PathBuf> = open.keys().chain(self.known.iter()).collect();
+        let has = |p: &Path, extensions: &[&str]| p.extension().is_some_and(|e| extensions.iter().any(|x| e == *x));
+        let manifests_in = |dir: &Path| -> Vec<PathBuf> {
+            candidates
+                .iter()
+                .filter(|p| p.parent() == Some(dir) && has(p, &["yaml", "yml"]))
+                .map(|p| p.to_path_buf())
+                .collect()
+        };
+        let mut out = BTreeSet::new();
+        if has(path, &["wasm"]) {
+            out.extend(
+                candidates
+                    .iter()
+                    .filter(|p| has(p, &["yaml", "yml"]))
+                    .map(|p| p.to_path_buf()),
+            );
+        }
+        if has(path, &["wit", "wasm"]) {
+            let dir = path.parent();
+            if has(path, &["wit"]) {
+                out.extend(
+                    crate::wit::package_siblings(path)
+                        .into_iter()
+                        .chain(open.keys().filter(|p| p.parent() == dir && has(p, &["wit"])).cloned()),
+                );
+            }
+            let mut package_dir = dir;
+            if let Some(deps) = path
+                .ancestors()
+                .skip(1)
+                .find(|a| a.file_name().is_some_and(|n| n == "deps"))
+            {
+                package_dir = deps.parent();
+                out.extend(
+                    candidates
+                        .iter()
+                        .filter(|p| has(p, &["wit"]) && (p.parent() == package_dir || p.starts_with(deps)))
+                        .map(|p| p.to_path_buf()),
+                );
+            }
+            if let Some(wit) = package_dir.filter(|d| d.file_name().is_some_and(|n| n == "wit"))
+                && let Some(up) = wit.parent()
+            {
+                out.extend(manifests_in(up));
+            }
+        }
+        out.retain(|p| p != path && (open.contains_key(p) || self.known.contains(p)));
+        out
     }
 
     async fn publish_siblings(&mut self, path: &Path) {

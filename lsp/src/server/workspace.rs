@@ -13,8 +13,9 @@ use crate::Language;
 /// Directories never searched: build output, dependencies, version control.
 const SKIPPED: &[&str] = &["target", "node_modules", ".git"];
 
-/// What the client watches for the server.
-pub(super) const WATCHED: &[&str] = &["**/*.{wit,widl,yaml,yml}", "**/wasmcloud.toml"];
+/// What the client watches for the server: the files it reads, and the `.wasm` files
+/// manifests point at (a rebuilt component changes what its manifest's links may name).
+pub(super) const WATCHED: &[&str] = &["**/*.{wit,widl,yaml,yml}", "**/wasmcloud.toml", "**/*.wasm"];
 
 /// The workspace folders of an `initialize` request, or its root.
 pub(super) fn roots(params: &InitializeParams) -> Vec<PathBuf> {

@@ -2,6 +2,7 @@
 
 mod completion;
 mod diagnostics;
+mod foreign;
 mod format;
 mod highlight;
 mod hover;
@@ -13,12 +14,13 @@ mod symbols;
 
 pub(crate) use completion::completion;
 pub(crate) use diagnostics::findings;
+pub(crate) use foreign::definition as foreign_definition;
 pub(crate) use format::format;
 pub(crate) use highlight::semantic_tokens;
 pub(crate) use hover::hover;
 pub(crate) use lexer::identifier_problem;
 pub(crate) use navigation::{definition, references};
-pub(crate) use package::package_siblings;
+pub(crate) use package::{dir_world, package_siblings};
 pub(crate) use symbols::symbols;
 
 #[cfg(test)]

@@ -1,25 +1,38 @@
 //! Source breakpoints: what the user asked for (file, line), where each one landed in the
-//! module, and the set of PCs to arm. Requests made before the module is loaded stay pending
-//! and are resolved when it is.
+//! program's core modules, and the set of PCs to arm. Requests made before the program is
+//! loaded stay pending and are resolved when it is.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::dwarf::DebugInfo;
 
 use super::model::BreakpointStatus;
 
-/// What is known about the loaded module when resolving.
+/// A place to arm: a PC in one of the program's core modules (a core program has one, module
+/// 0; a component has one per core module, each with PCs of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CodeLocation {
+    pub module: usize,
+    pub pc: u32,
+}
+
+/// The DWARF of one core module, by its index among the program's core modules.
+pub type ModuleDwarf = (usize, Arc<DebugInfo>);
+
+/// What is known about the loaded program when resolving.
 #[derive(Clone, Copy)]
 pub enum ModuleDebugInfo<'a> {
     NotLoaded,
     NoDwarf,
-    Dwarf(&'a DebugInfo),
+    /// Every core module that has DWARF.
+    Dwarf(&'a [ModuleDwarf]),
 }
 
 struct SourceBreakpoint {
     requested_line: u32,
     status: BreakpointStatus,
-    pcs: Vec<u32>,
+    pcs: Vec<CodeLocation>,
 }
 
 #[derive(Default)]
@@ -67,9 +80,9 @@ impl BreakpointTable {
         changed
     }
 
-    /// Module PC → ids of the breakpoints there.
-    pub fn armed(&self) -> BTreeMap<u32, Vec<u32>> {
-        let mut armed: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    /// Code location → ids of the breakpoints there.
+    pub fn armed(&self) -> BTreeMap<CodeLocation, Vec<u32>> {
+        let mut armed: BTreeMap<CodeLocation, Vec<u32>> = BTreeMap::new();
         for bp in self.by_file.values().flatten() {
             for &pc in &bp.pcs {
                 armed.entry(pc).or_default().push(bp.status.id);
@@ -91,7 +104,7 @@ fn resolve(module: ModuleDebugInfo<'_>, path: &str, line: u32, id: u32) -> Sourc
         },
         pcs: Vec::new(),
     };
-    let info = match module {
+    let modules = match module {
         ModuleDebugInfo::NotLoaded => {
             return unverified("pending: resolved when the program is loaded".into());
         }
@@ -101,13 +114,28 @@ fn resolve(module: ModuleDebugInfo<'_>, path: &str, line: u32, id: u32) -> Sourc
                     .into(),
             );
         }
-        ModuleDebugInfo::Dwarf(info) => info,
+        ModuleDebugInfo::Dwarf(modules) => modules,
     };
-    if !info.knows_file(path) {
+    let knowing: Vec<&ModuleDwarf> = modules.iter().filter(|(_, info)| info.knows_file(path)).collect();
+    if knowing.is_empty() {
         return unverified(format!("no code in this module comes from `{path}`"));
     }
-    match info.breakpoint_locations(path, line) {
-        Some((actual, pcs)) if !pcs.is_empty() => SourceBreakpoint {
+    // The line lands where the first module that has code at or after it says; every module
+    // with code on that very line (the same source compiled into several) is armed too.
+    let mut landed: Option<u32> = None;
+    let mut pcs = Vec::new();
+    for (index, info) in knowing {
+        let Some((actual, found)) = info.breakpoint_locations(path, line) else {
+            continue;
+        };
+        if found.is_empty() || landed.is_some_and(|l| l != actual) {
+            continue;
+        }
+        landed = Some(actual);
+        pcs.extend(found.into_iter().map(|pc| CodeLocation { module: *index, pc }));
+    }
+    match landed {
+        Some(actual) if !pcs.is_empty() => SourceBreakpoint {
             requested_line: line,
             status: BreakpointStatus {
                 id,

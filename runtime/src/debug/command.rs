@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use super::breakpoints::CodeLocation;
+
 use anyhow::Result;
 use tokio::sync::oneshot;
 
@@ -13,7 +15,7 @@ pub(crate) enum Command {
     /// Begin running (configuration is done).
     Start,
     /// The complete set of armed breakpoint PCs, each with the ids of the breakpoints there.
-    ArmBreakpoints(BTreeMap<u32, Vec<u32>>),
+    ArmBreakpoints(BTreeMap<CodeLocation, Vec<u32>>),
     StopOnTrap(bool),
     Continue,
     Step(StepKind),

@@ -1,5 +1,5 @@
-//! The debuggee thread: loads the program with guest debugging on, waits for the session's
-//! configuration, runs `_start`, and reports how it ended.
+//! The debuggee thread: loads the program (a core module, or a component's core modules) with
+//! guest debugging on, waits for the session's configuration, runs it, and reports how it ended.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -13,13 +13,16 @@ use crate::actor::{
     ActorState, Invocation, InvocationSender, LogSink, Outcome, ProgramKind, execute, prepare, providers::http_server,
     queue_with,
 };
+use crate::component;
 use crate::dwarf::DebugInfo;
 use crate::host::{
-    EngineMode, HostState, OutputCallback, OutputSink, StdStream, Stdio, instantiate_program, new_engine,
+    EngineMode, HostState, OutputCallback, OutputSink, StdStream, Stdio, instantiate_program, new_engine, new_store,
 };
 use crate::run::TRAP_EXIT_CODE;
 
+use super::breakpoints::ModuleDwarf;
 use super::command::Command;
+use super::component::{CoreModule, index_modules};
 use super::handler::{Controller, Handler};
 use super::model::{LaunchConfig, SessionEvent};
 use super::panic_message::STDERR_TAIL;
@@ -29,7 +32,8 @@ use super::session::Shared;
 /// actor's log sink (to change verbosity) and, when serving, where to send more invocations.
 pub(crate) struct LoadedProgram {
     pub engine: Engine,
-    pub info: Option<Arc<DebugInfo>>,
+    /// The DWARF of each core module that has some.
+    pub dwarf: Vec<ModuleDwarf>,
     pub log: LogSink,
     pub invocations: Option<InvocationSender>,
 }
@@ -51,16 +55,23 @@ pub(crate) fn run(
         }
     };
     runtime.block_on(async move {
-        let (mut store, instance, kind, controller) =
-            match load(&config, commands, events.clone(), shared.clone()).await {
-                Ok(parts) => parts,
-                Err(e) => {
-                    let _ = loaded.send(Err(e));
-                    return;
-                }
-            };
+        let (mut store, mut entry, controller) = match load(&config, commands, events.clone(), shared.clone()).await {
+            Ok(parts) => parts,
+            Err(e) => {
+                let _ = loaded.send(Err(e));
+                return;
+            }
+        };
         let (queue_tx, queue) = queue_with(&config.program.invocations);
-        let serving_http = match http_server::start_for(kind, &config.program, &queue_tx).await {
+        let kind = match &entry {
+            Entry::Core { kind, .. } => Some(*kind),
+            Entry::Component(_) | Entry::Http { .. } => None,
+        };
+        let http = match kind {
+            Some(kind) => http_server::start_for(kind, &config.program, &queue_tx).await,
+            None => Ok(None),
+        };
+        let serving_http = match http {
             Ok(Some(addr)) => {
                 let text = format!("serving {} on http://{addr}", http_server::CONTRACT);
                 let _ = events.send(SessionEvent::Notice { text });
@@ -74,10 +85,10 @@ pub(crate) fn run(
         };
         let _ = loaded.send(Ok(LoadedProgram {
             engine: store.engine().clone(),
-            info: controller.info.clone(),
+            dwarf: controller.dwarf(),
             log: store.data().actor.log.clone(),
             // Without `serve` the queue ends after the launch's invocations.
-            invocations: ((config.serve || serving_http) && kind == ProgramKind::Wapc).then_some(queue_tx),
+            invocations: ((config.serve || serving_http) && kind == Some(ProgramKind::Wapc)).then_some(queue_tx),
         }));
         if !controller.wait_for_start(store.as_context_mut()).await {
             let _ = events.send(SessionEvent::Terminated);
@@ -97,7 +108,14 @@ pub(crate) fn run(
                 !shared.terminate.load(Ordering::SeqCst)
             }
         };
-        let result = execute(&mut store, &instance, kind, queue, &mut report).await;
+        let result = match &mut entry {
+            Entry::Core { instance, kind } => execute(&mut store, instance, *kind, queue, &mut report).await,
+            Entry::Component(command) => component::run_command(&mut store, command).await,
+            Entry::Http { proxy, queue } => {
+                serve_http(&mut store, proxy, queue, &shared, &events).await;
+                Ok(0)
+            }
+        };
         shared.finished.store(true, Ordering::SeqCst);
         shared.stopped.store(false, Ordering::SeqCst);
         match result {
@@ -119,35 +137,31 @@ pub(crate) fn run(
     });
 }
 
+/// What runs once configuration is done.
+enum Entry {
+    /// A core module: a command's `_start`, or a waPC actor's invocations.
+    Core {
+        instance: wasmtime::Instance,
+        kind: ProgramKind,
+    },
+    /// A component's `wasi:cli/run`.
+    Component(wasmtime_wasi::p2::bindings::Command),
+    /// A `wasi:http/incoming-handler` component and the requests its server queues.
+    Http {
+        proxy: wasmtime_wasi_http::p2::bindings::Proxy,
+        queue: component::http::HttpQueue,
+    },
+}
+
 async fn load(
     config: &LaunchConfig,
     commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<SessionEvent>,
     shared: Arc<Shared>,
-) -> Result<(Store<HostState>, wasmtime::Instance, ProgramKind, Arc<Controller>)> {
+) -> Result<(Store<HostState>, Entry, Arc<Controller>)> {
     let path = &config.program.program;
     let image = Arc::new(ModuleImage::read(path)?);
-    // Broken DWARF must not stop a program from running: it runs without source mapping.
-    let info = match DebugInfo::load(&image) {
-        Ok(info) => info,
-        Err(e) => {
-            let text = format!("wasmscope: ignoring the debug info of `{}`: {e:#}\n", path.display());
-            let _ = events.send(SessionEvent::Output {
-                stream: StdStream::Stderr,
-                text,
-            });
-            None
-        }
-    };
     let engine = new_engine(EngineMode::Debug)?;
-    let module = Module::new(&engine, &image.bytes)
-        .map_err(anyhow::Error::from)
-        .with_context(|| format!("cannot compile `{}`", path.display()))?;
-    let kind = ProgramKind::of(&module)?;
-    let prepared = prepare(kind, &config.program, &image.bytes)?;
-    for text in prepared.notes {
-        let _ = events.send(SessionEvent::Notice { text });
-    }
     let log = {
         let events = events.clone();
         LogSink::new(
@@ -161,9 +175,141 @@ async fn load(
             }),
         )
     };
+    let stderr_tail = Arc::new(Mutex::new(String::new()));
+    let stdio = captured_stdio(&events, &stderr_tail);
+    if component::is_component(&image.bytes) {
+        return load_component(
+            config,
+            &engine,
+            &image,
+            log,
+            stdio,
+            stderr_tail,
+            commands,
+            events,
+            shared,
+        )
+        .await;
+    }
+    // Broken DWARF must not stop a program from running: it runs without source mapping.
+    let info = match DebugInfo::load(&image) {
+        Ok(info) => info,
+        Err(e) => {
+            let text = format!("wasmscope: ignoring the debug info of `{}`: {e:#}\n", path.display());
+            let _ = events.send(SessionEvent::Output {
+                stream: StdStream::Stderr,
+                text,
+            });
+            None
+        }
+    };
+    let module = Module::new(&engine, &image.bytes)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("cannot compile `{}`", path.display()))?;
+    let kind = ProgramKind::of(&module)?;
+    let prepared = prepare(kind, &config.program, &image.bytes)?;
+    for text in prepared.notes {
+        let _ = events.send(SessionEvent::Notice { text });
+    }
     let actor = ActorState::new(prepared.providers, log);
 
-    let stderr_tail = Arc::new(Mutex::new(String::new()));
+    let controller = Arc::new(Controller::new(
+        commands,
+        events,
+        shared.clone(),
+        vec![CoreModule {
+            module: module.clone(),
+            image,
+            info,
+        }],
+        stderr_tail,
+    ));
+    let handler = Handler(controller.clone());
+    let (store, instance) = instantiate_program(&engine, &module, &config.program, stdio, actor, |store| {
+        store.debug_register_module(&module)?;
+        install_handler(store, handler, shared);
+        Ok(())
+    })
+    .await?;
+    Ok((store, Entry::Core { instance, kind }, controller))
+}
+
+/// A component: its core modules registered before instantiation (so breakpoints can be armed
+/// before it runs) and indexed, each with its own DWARF.
+#[allow(clippy::too_many_arguments)]
+async fn load_component(
+    config: &LaunchConfig,
+    engine: &Engine,
+    image: &ModuleImage,
+    log: LogSink,
+    stdio: Stdio,
+    stderr_tail: Arc<Mutex<String>>,
+    commands: mpsc::UnboundedReceiver<Command>,
+    events: mpsc::UnboundedSender<SessionEvent>,
+    shared: Arc<Shared>,
+) -> Result<(Store<HostState>, Entry, Arc<Controller>)> {
+    let compiled = component::compile(engine, &image.bytes, &config.program)?;
+    let kind = component::ComponentKind::of(engine, &compiled)?;
+    let actor = component::prepare_component(&config.program, kind, log)?;
+    let mut store = new_store(engine, &config.program, stdio, actor)?;
+    store.debug_register_component(&compiled)?;
+    let modules = index_modules(store.debug_all_modules(), &config.program.program, |text| {
+        let _ = events.send(SessionEvent::Output {
+            stream: StdStream::Stderr,
+            text,
+        });
+    })?;
+
+    let controller =
+        Arc::new(Controller::new(commands, events.clone(), shared.clone(), modules, stderr_tail).in_component());
+    install_handler(&mut store, Handler(controller.clone()), shared);
+    let entry = match kind {
+        component::ComponentKind::Command => {
+            Entry::Component(component::instantiate_command(&mut store, &compiled).await?)
+        }
+        component::ComponentKind::HttpHandler => {
+            let proxy = component::instantiate_proxy(&mut store, &compiled).await?;
+            let addr = config.program.http.context("no HTTP address")?;
+            let (bound, queue) = component::http::serve(addr).await?;
+            let text = format!("serving wasi:http/incoming-handler on http://{bound}");
+            let _ = events.send(SessionEvent::Notice { text });
+            Entry::Http { proxy, queue }
+        }
+    };
+    Ok((store, entry, controller))
+}
+
+/// Each queued request in turn, until the session ends. A request whose handler traps gets a
+/// 500 with the trap; the trap is reported on stderr.
+async fn serve_http(
+    store: &mut Store<HostState>,
+    proxy: &wasmtime_wasi_http::p2::bindings::Proxy,
+    queue: &mut component::http::HttpQueue,
+    shared: &Shared,
+    events: &mpsc::UnboundedSender<SessionEvent>,
+) {
+    // The server holds the queue's sender until the thread's runtime ends: look at the
+    // session's terminate flag between requests.
+    while !shared.terminate.load(Ordering::SeqCst) {
+        let request = match tokio::time::timeout(std::time::Duration::from_millis(50), queue.recv()).await {
+            Ok(Some(request)) => request,
+            Ok(None) => break,
+            Err(_) => continue,
+        };
+        if let Err(e) = component::handle_request(store, proxy, request).await
+            && !shared.terminate.load(Ordering::SeqCst)
+        {
+            let _ = events.send(SessionEvent::Output {
+                stream: StdStream::Stderr,
+                text: format!("request failed: {e:#}\n"),
+            });
+        }
+    }
+}
+
+/// Stdout and stderr delivered to the session as output events; stderr's tail is kept to find
+/// a panic message when a trap follows.
+fn captured_stdio(events: &mpsc::UnboundedSender<SessionEvent>, stderr_tail: &Arc<Mutex<String>>) -> Stdio {
     let output = {
         let events = events.clone();
         let tail = stderr_tail.clone();
@@ -184,36 +330,22 @@ async fn load(
         }
     };
     let output: OutputCallback = Arc::new(output);
-    let out = OutputSink::new(StdStream::Stdout, output.clone());
-    let err = OutputSink::new(StdStream::Stderr, output);
+    Stdio::Capture(
+        OutputSink::new(StdStream::Stdout, output.clone()),
+        OutputSink::new(StdStream::Stderr, output),
+    )
+}
 
-    let controller = Arc::new(Controller::new(
-        commands,
-        events,
-        shared.clone(),
-        module.clone(),
-        image,
-        info,
-        stderr_tail,
-    ));
-    let handler = Handler(controller.clone());
-    let terminate_flag = shared;
-    let stdio = Stdio::Capture(out, err);
-    let (store, instance) = instantiate_program(&engine, &module, &config.program, stdio, actor, |store| {
-        store.debug_register_module(&module)?;
-        store.set_debug_handler(handler);
-        // Epoch checks only fire when the session bumps the epoch (pause, breakpoint edits,
-        // terminate); the deadline is always one tick ahead.
-        store.set_epoch_deadline(1);
-        store.epoch_deadline_callback(move |_| {
-            if terminate_flag.terminate.load(Ordering::SeqCst) {
-                Err(wasmtime::format_err!("terminated by the debugger"))
-            } else {
-                Ok(UpdateDeadline::Continue(1))
-            }
-        });
-        Ok(())
-    })
-    .await?;
-    Ok((store, instance, kind, controller))
+/// The debug handler, and epoch checks that only fire when the session bumps the epoch
+/// (pause, breakpoint edits, terminate): the deadline is always one tick ahead.
+fn install_handler(store: &mut Store<HostState>, handler: Handler, shared: Arc<Shared>) {
+    store.set_debug_handler(handler);
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(move |_| {
+        if shared.terminate.load(Ordering::SeqCst) {
+            Err(wasmtime::format_err!("terminated by the debugger"))
+        } else {
+            Ok(UpdateDeadline::Continue(1))
+        }
+    });
 }

@@ -6,13 +6,13 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::mpsc;
-use wasmtime::{AsContextMut, DebugEvent, DebugHandler, Module, ModulePC, StoreContextMut};
+use wasmtime::{AsContextMut, DebugEvent, DebugHandler, FrameHandle, ModulePC, StoreContextMut};
 
-use crate::ModuleImage;
-use crate::dwarf::DebugInfo;
 use crate::host::HostState;
 
+use super::breakpoints::{CodeLocation, ModuleDwarf};
 use super::command::Command;
+use super::component::{CoreModule, index_of};
 use super::inspect::Inspector;
 use super::model::{SessionEvent, StepKind, StopReason};
 use super::panic_message::find_panic_message;
@@ -28,18 +28,21 @@ pub(crate) struct Controller {
     commands: tokio::sync::Mutex<mpsc::UnboundedReceiver<Command>>,
     events: mpsc::UnboundedSender<SessionEvent>,
     shared: Arc<Shared>,
-    pub(crate) module: Module,
-    pub(crate) image: Arc<ModuleImage>,
-    pub(crate) info: Option<Arc<DebugInfo>>,
+    /// The program's core modules: one for a core program, each of a component's.
+    pub(crate) modules: Vec<CoreModule>,
     stderr_tail: Arc<Mutex<String>>,
     state: Mutex<ControlState>,
+    /// Inside a component, wasmtime 48's `single_step(false)` re-patches every core module's
+    /// breakpoint sites from one module's view of the shared code and drops the breakpoints
+    /// of the others: they are put back after each single-step edit.
+    repatch_after_single_step: bool,
 }
 
 struct ControlState {
-    /// Armed breakpoint PCs → breakpoint ids.
-    armed: BTreeMap<u32, Vec<u32>>,
+    /// Armed breakpoint locations → breakpoint ids.
+    armed: BTreeMap<CodeLocation, Vec<u32>>,
     /// The temporary breakpoint of `stopOnEntry`.
-    entry_pc: Option<u32>,
+    entry_pc: Option<CodeLocation>,
     stop_on_trap: bool,
     step: Option<StepPlan>,
     /// Whether a source path exists here, asked once per path.
@@ -77,18 +80,14 @@ impl Controller {
         commands: mpsc::UnboundedReceiver<Command>,
         events: mpsc::UnboundedSender<SessionEvent>,
         shared: Arc<Shared>,
-        module: Module,
-        image: Arc<ModuleImage>,
-        info: Option<Arc<DebugInfo>>,
+        modules: Vec<CoreModule>,
         stderr_tail: Arc<Mutex<String>>,
     ) -> Self {
         Controller {
             commands: tokio::sync::Mutex::new(commands),
             events,
             shared,
-            module,
-            image,
-            info,
+            modules,
             stderr_tail,
             state: Mutex::new(ControlState {
                 armed: BTreeMap::new(),
@@ -98,7 +97,31 @@ impl Controller {
                 source_exists: HashMap::new(),
                 next_reference: 1,
             }),
+            repatch_after_single_step: false,
         }
+    }
+
+    /// A controller for a component's core modules.
+    pub(crate) fn in_component(mut self) -> Self {
+        self.repatch_after_single_step = true;
+        self
+    }
+
+    /// Which of the program's core modules `frame` runs (PCs and DWARF are per module).
+    pub(crate) fn module_of(&self, frame: &FrameHandle, store: &mut StoreContextMut<'_, HostState>) -> Option<usize> {
+        match frame.module(&mut *store) {
+            Ok(Some(module)) => index_of(&self.modules, module),
+            _ => None,
+        }
+    }
+
+    /// The DWARF of each core module that has some.
+    pub(crate) fn dwarf(&self) -> Vec<ModuleDwarf> {
+        self.modules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| m.info.clone().map(|info| (i, info)))
+            .collect()
     }
 
     fn state(&self) -> MutexGuard<'_, ControlState> {
@@ -137,17 +160,20 @@ impl Controller {
     /// A breakpoint or single-step event: is it a stop?
     fn on_breakpoint(&self, store: &mut StoreContextMut<'_, HostState>) -> Option<StopReason> {
         let top = store.debug_exit_frames().next()?;
+        let module = self.module_of(&top, store)?;
         let (_, pc) = top.wasm_function_index_and_pc(&mut *store).ok()??;
         let pc = pc.raw();
+        let here_at = CodeLocation { module, pc };
+        let info = self.modules[module].info.clone();
         let state = self.state();
-        tracing::trace!("breakpoint event at {pc:#x}; armed: {:x?}", state.armed.keys());
+        tracing::trace!("breakpoint event at {here_at:x?}; armed: {:x?}", state.armed.keys());
         // A line's code can have several runs, each armed: while stepping over that very line,
         // reaching its next run is part of the step, not a new stop.
         let armed_here = state
             .armed
-            .get(&pc)
+            .get(&here_at)
             .cloned()
-            .filter(|_| match (&state.step, &self.info) {
+            .filter(|_| match (&state.step, &info) {
                 (Some(plan), Some(info)) => {
                     let here = info.line_at(pc);
                     let same_line =
@@ -162,16 +188,14 @@ impl Controller {
             self.end_step(store);
             if let Some(entry) = entry {
                 self.state().entry_pc = None;
-                self.edit(store, |edit, module| {
-                    edit.remove_breakpoint(module, ModulePC::new(entry))
-                });
+                self.edit(store, |edit, modules| remove(edit, modules, entry));
             }
             return Some(StopReason::Breakpoint { ids });
         }
-        if state.entry_pc == Some(pc) {
+        if state.entry_pc == Some(here_at) {
             drop(state);
             self.state().entry_pc = None;
-            self.edit(store, |edit, module| edit.remove_breakpoint(module, ModulePC::new(pc)));
+            self.edit(store, |edit, modules| remove(edit, modules, here_at));
             return Some(StopReason::Entry);
         }
         let mut plan = state.step.clone()?;
@@ -179,13 +203,11 @@ impl Controller {
         if let Some((return_pc, return_depth)) = plan.return_to {
             // Running freely until the callee returns: only the return breakpoint matters, and
             // only in the activation the step is waiting for (not a deeper recursive one).
-            tracing::trace!("waiting for return at {return_pc:#x} depth {return_depth}: event at {pc:#x}");
-            if pc != return_pc || stack_depth(store) != return_depth {
+            tracing::trace!("waiting for return at {return_pc:x?} depth {return_depth}: event at {here_at:x?}");
+            if here_at != return_pc || stack_depth(store) != return_depth {
                 return None;
             }
-            self.edit(store, |edit, module| {
-                edit.remove_breakpoint(module, ModulePC::new(return_pc))
-            });
+            self.edit(store, |edit, modules| remove(edit, modules, return_pc));
             plan.return_to = None;
             if plan.kind == StepKind::Out {
                 // Out of the frame: what is left is reaching the caller's next statement.
@@ -200,7 +222,7 @@ impl Controller {
             self.set_single_step(store, true);
             // The return address may itself start a statement: judge it like any other event.
         }
-        let Some(info) = self.info.clone() else {
+        let Some(info) = info else {
             // No line table: steps are single instructions.
             self.end_step(store);
             return Some(plan.stop_reason());
@@ -261,15 +283,19 @@ impl Controller {
         for _ in 0..depth - target_depth {
             handle = handle.and_then(|h| h.parent(&mut *store).ok().flatten());
         }
-        let Some((_, return_address)) = handle.and_then(|h| h.wasm_function_index_and_pc(&mut *store).ok().flatten())
-        else {
+        let Some(handle) = handle else { return };
+        let Some(module) = self.module_of(&handle, store) else {
             return;
         };
-        let return_pc = self.image.instruction_at_or_after(return_address.raw());
-        tracing::debug!("step: depth {depth} → {target_depth}, return breakpoint at {return_pc:#x}");
-        self.edit(store, |edit, module| {
-            edit.add_breakpoint(module, ModulePC::new(return_pc))
-        });
+        let Some((_, return_address)) = handle.wasm_function_index_and_pc(&mut *store).ok().flatten() else {
+            return;
+        };
+        let return_pc = CodeLocation {
+            module,
+            pc: self.modules[module].image.instruction_at_or_after(return_address.raw()),
+        };
+        tracing::debug!("step: depth {depth} → {target_depth}, return breakpoint at {return_pc:x?}");
+        self.edit(store, |edit, modules| add(edit, modules, return_pc));
         if let Some(plan) = self.state().step.as_mut() {
             plan.return_to = Some((return_pc, target_depth));
         }
@@ -280,9 +306,7 @@ impl Controller {
     fn end_step(&self, store: &mut StoreContextMut<'_, HostState>) {
         let Some(plan) = self.state().step.take() else { return };
         if let Some((return_pc, _)) = plan.return_to {
-            self.edit(store, |edit, module| {
-                edit.remove_breakpoint(module, ModulePC::new(return_pc))
-            });
+            self.edit(store, |edit, modules| remove(edit, modules, return_pc));
         }
         self.set_single_step(store, false);
     }
@@ -400,13 +424,17 @@ impl Controller {
     /// Arms a temporary breakpoint at the first statement of `main` (or steps from the very
     /// first instruction when there is no such function).
     pub(crate) fn arm_entry(&self, mut store: StoreContextMut<'_, HostState>) {
-        match self.info.as_ref().and_then(|info| info.entry_function_pc()) {
-            Some(pc) => {
-                let pc = self.image.instruction_at_or_after(pc);
-                self.state().entry_pc = Some(pc);
-                self.edit(&mut store, |edit, module| {
-                    edit.add_breakpoint(module, ModulePC::new(pc))
-                });
+        let entry = self.modules.iter().enumerate().find_map(|(module, m)| {
+            let pc = m.info.as_ref()?.entry_function_pc()?;
+            Some(CodeLocation {
+                module,
+                pc: m.image.instruction_at_or_after(pc),
+            })
+        });
+        match entry {
+            Some(at) => {
+                self.state().entry_pc = Some(at);
+                self.edit(&mut store, |edit, modules| add(edit, modules, at));
             }
             None => {
                 self.state().step = Some(StepPlan::entry());
@@ -416,21 +444,23 @@ impl Controller {
     }
 
     /// Makes the armed set exactly `armed`.
-    fn arm(&self, mut store: StoreContextMut<'_, HostState>, requested: BTreeMap<u32, Vec<u32>>) {
-        let mut armed: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        for (pc, ids) in requested {
-            armed
-                .entry(self.image.instruction_at_or_after(pc))
-                .or_default()
-                .extend(ids);
+    fn arm(&self, mut store: StoreContextMut<'_, HostState>, requested: BTreeMap<CodeLocation, Vec<u32>>) {
+        let mut armed: BTreeMap<CodeLocation, Vec<u32>> = BTreeMap::new();
+        for (at, ids) in requested {
+            // A location from another program (a stale request) is not armed.
+            let Some(module) = self.modules.get(at.module) else {
+                continue;
+            };
+            let pc = module.image.instruction_at_or_after(at.pc);
+            armed.entry(CodeLocation { pc, ..at }).or_default().extend(ids);
         }
         let old = std::mem::take(&mut self.state().armed);
-        self.edit(&mut store, |edit, module| {
-            for pc in old.keys().filter(|pc| !armed.contains_key(pc)) {
-                edit.remove_breakpoint(module, ModulePC::new(*pc))?;
+        self.edit(&mut store, |edit, modules| {
+            for at in old.keys().filter(|at| !armed.contains_key(at)) {
+                remove(edit, modules, *at)?;
             }
-            for pc in armed.keys().filter(|pc| !old.contains_key(pc)) {
-                edit.add_breakpoint(module, ModulePC::new(*pc))?;
+            for at in armed.keys().filter(|at| !old.contains_key(at)) {
+                add(edit, modules, *at)?;
             }
             Ok(())
         });
@@ -439,19 +469,39 @@ impl Controller {
     }
 
     fn set_single_step(&self, store: &mut StoreContextMut<'_, HostState>, enabled: bool) {
-        self.edit(store, |edit, _| edit.single_step(enabled));
+        let repatch: Vec<CodeLocation> = if self.repatch_after_single_step && !enabled {
+            let state = self.state();
+            let mut pcs: Vec<CodeLocation> = state.armed.keys().copied().collect();
+            pcs.extend(state.entry_pc);
+            pcs.extend(state.step.as_ref().and_then(|plan| plan.return_to).map(|(pc, _)| pc));
+            pcs
+        } else {
+            Vec::new()
+        };
+        self.edit(store, |edit, modules| {
+            edit.single_step(enabled)?;
+            // Every reference first goes (the last one unpatches), then comes back (the first
+            // one patches again): a PC armed twice keeps its count.
+            for at in &repatch {
+                remove(edit, modules, *at)?;
+            }
+            for at in &repatch {
+                add(edit, modules, *at)?;
+            }
+            Ok(())
+        });
     }
 
     /// One breakpoint edit session; failures are reported as output, never panics.
     fn edit(
         &self,
         store: &mut StoreContextMut<'_, HostState>,
-        f: impl FnOnce(&mut wasmtime::BreakpointEdit<'_>, &Module) -> wasmtime::Result<()>,
+        f: impl FnOnce(&mut wasmtime::BreakpointEdit<'_>, &[CoreModule]) -> wasmtime::Result<()>,
     ) {
         let Some(mut edit) = store.as_context_mut().edit_breakpoints() else {
             return;
         };
-        if let Err(e) = f(&mut edit, &self.module) {
+        if let Err(e) = f(&mut edit, &self.modules) {
             let text = format!("wasmscope: cannot edit breakpoints: {e}\n");
             let _ = self.events.send(SessionEvent::Output {
                 stream: crate::host::StdStream::Stderr,
@@ -459,6 +509,14 @@ impl Controller {
             });
         }
     }
+}
+
+fn add(edit: &mut wasmtime::BreakpointEdit<'_>, modules: &[CoreModule], at: CodeLocation) -> wasmtime::Result<()> {
+    edit.add_breakpoint(&modules[at.module].module, ModulePC::new(at.pc))
+}
+
+fn remove(edit: &mut wasmtime::BreakpointEdit<'_>, modules: &[CoreModule], at: CodeLocation) -> wasmtime::Result<()> {
+    edit.remove_breakpoint(&modules[at.module].module, ModulePC::new(at.pc))
 }
 
 /// Number of wasm frames on the stack (all activations of this store).

@@ -2,6 +2,8 @@
 //! scopes, variables rendered as values, and memory. Built from wasmtime frame handles,
 //! which stay valid only until execution resumes.
 
+use std::sync::Arc;
+
 use anyhow::{Context, Result, anyhow, bail};
 use wasmtime::{AsContextMut, FrameHandle, Instance, StoreContextMut, Val};
 
@@ -23,6 +25,11 @@ struct WasmFrame {
     /// The PC to ask DWARF about: a caller's PC is its return address, which can already
     /// belong to the next line or lie past a block's end, so callers use the call instead.
     source_pc: Option<u32>,
+    /// Which of the program's core modules the frame runs (each has its own PCs, names and
+    /// DWARF); `None` for a module the debugger does not know.
+    module: Option<usize>,
+    /// The instance it runs in: its memory and globals are the ones its DWARF means.
+    instance: Option<Instance>,
 }
 
 /// A source-level frame: a wasm frame, or one inlined call inside it.
@@ -36,13 +43,16 @@ struct SourceFrame {
 enum Target {
     Locals(usize),
     WasmLocals(usize),
-    Value(Expand),
+    /// A value's children, read in the memory of the wasm frame it came from.
+    Value(usize, Expand),
 }
 
 pub(crate) struct Inspector {
-    info: Option<std::sync::Arc<DebugInfo>>,
+    /// The DWARF of each of the program's core modules.
+    infos: Vec<Option<Arc<DebugInfo>>>,
     wasm_frames: Vec<WasmFrame>,
     frames: Vec<SourceFrame>,
+    /// Where `readMemory` reads: the innermost frame with source, else the innermost.
     instance: Option<Instance>,
     targets: Vec<Target>,
     base: u64,
@@ -59,7 +69,11 @@ impl Inspector {
                 frame = handle.parent(&mut *store).ok().flatten();
                 let pc = location.map(|(_, pc)| pc.raw());
                 let is_caller = !wasm_frames.is_empty();
+                let module = controller.module_of(&handle, store);
+                let instance = handle.instance(&mut *store).ok();
                 wasm_frames.push(WasmFrame {
+                    module,
+                    instance,
                     function: location.map(|(f, _)| f.as_u32()),
                     pc,
                     source_pc: pc.map(|pc| if is_caller { pc.saturating_sub(1) } else { pc }),
@@ -67,22 +81,31 @@ impl Inspector {
                 });
             }
         }
-        let instance = wasm_frames.first().and_then(|f| f.handle.instance(&mut *store).ok());
-        let info = controller.info.clone();
+        let infos: Vec<Option<Arc<DebugInfo>>> = controller.modules.iter().map(|m| m.info.clone()).collect();
+        let with_source = |f: &&WasmFrame| f.module.is_some_and(|m| infos[m].is_some());
+        let instance = wasm_frames
+            .iter()
+            .find(with_source)
+            .or(wasm_frames.first())
+            .and_then(|f| f.instance);
         let mut frames = Vec::new();
         for (index, wasm) in wasm_frames.iter().enumerate() {
-            let dwarf_frames = match (&info, wasm.source_pc) {
+            let info = wasm.module.and_then(|m| infos[m].as_ref());
+            let dwarf_frames = match (info, wasm.source_pc) {
                 (Some(info), Some(pc)) => info.frames_at(pc),
                 _ => Vec::new(),
             };
             if dwarf_frames.is_empty() {
+                let image = wasm.module.map(|m| &controller.modules[m].image);
                 let name = wasm
                     .function
-                    .and_then(|f| controller.image.defined_function_name(f))
+                    .zip(image)
+                    .and_then(|(f, image)| image.defined_function_name(f))
                     .map(|n| format!("{:#}", rustc_demangle::demangle(n)))
-                    .unwrap_or_else(|| match wasm.function {
-                        Some(f) => format!("<wasm function {}>", f + controller.image.imported_functions),
-                        None => "<host>".into(),
+                    .unwrap_or_else(|| match (wasm.function, image) {
+                        (Some(f), Some(image)) => format!("<wasm function {}>", f + image.imported_functions),
+                        (Some(f), None) => format!("<wasm function {f} of an unknown module>"),
+                        (None, _) => "<host>".into(),
                     });
                 frames.push(SourceFrame {
                     wasm: index,
@@ -124,7 +147,7 @@ impl Inspector {
             frame.info.id = i as u32 + 1;
         }
         Inspector {
-            info,
+            infos,
             wasm_frames,
             frames,
             instance,
@@ -154,7 +177,8 @@ impl Inspector {
     }
 
     pub(crate) fn step_plan(&self, kind: StepKind) -> StepPlan {
-        let line = match (&self.info, self.wasm_frames.first().and_then(|f| f.pc)) {
+        let top = self.wasm_frames.first();
+        let line = match (top.and_then(|f| self.info_of(f)), top.and_then(|f| f.pc)) {
             (Some(info), Some(pc)) => info.line_at(pc),
             _ => None,
         };
@@ -166,6 +190,11 @@ impl Inspector {
         }
     }
 
+    /// The DWARF of the module a wasm frame runs.
+    fn info_of(&self, wasm: &WasmFrame) -> Option<Arc<DebugInfo>> {
+        wasm.module.and_then(|m| self.infos[m].clone())
+    }
+
     pub(crate) fn scopes(
         &mut self,
         store: &mut StoreContextMut<'_, HostState>,
@@ -175,7 +204,8 @@ impl Inspector {
         let frame = self.frame(frame_id)?;
         let wasm = frame.wasm;
         let mut scopes = Vec::new();
-        if let (Some(info), Some(dwarf), Some(pc)) = (&self.info, &frame.dwarf, self.wasm_frames[wasm].source_pc) {
+        let info = self.info_of(&self.wasm_frames[wasm]);
+        if let (Some(info), Some(dwarf), Some(pc)) = (info, &frame.dwarf, self.wasm_frames[wasm].source_pc) {
             let named = info.variables(dwarf, pc).len() as u64;
             let reference = self.register(Target::Locals(index));
             scopes.push(ScopeInfo {
@@ -209,33 +239,21 @@ impl Inspector {
         match &self.targets[index] {
             Target::Locals(frame) => self.locals(store, *frame),
             Target::WasmLocals(wasm) => self.wasm_locals(store, *wasm),
-            Target::Value(expand) => {
-                let expand = expand.clone();
-                let info = self.info.clone().context("no debug info")?;
-                let mem = self.linear_memory(store);
+            Target::Value(wasm, expand) => {
+                let (wasm, expand) = (*wasm, expand.clone());
+                let info = self.info_of(&self.wasm_frames[wasm]).context("no debug info")?;
+                let mem = linear_memory(store, self.wasm_frames[wasm].instance);
                 let children = Renderer { info: &info, mem: &mem }.children(&expand, start, count);
-                Ok(children.into_iter().map(|c| self.entry(c.name, c.view)).collect())
+                Ok(children.into_iter().map(|c| self.entry(wasm, c.name, c.view)).collect())
             }
         }
     }
 
-    fn memory(&self, store: &mut StoreContextMut<'_, HostState>) -> Option<wasmtime::Memory> {
-        self.instance?.debug_memory(store.as_context_mut(), 0)
-    }
-
-    /// Memory 0's bytes (none when the module has no memory), borrowed from the paused store.
-    fn linear_memory<'s>(&self, store: &'s mut StoreContextMut<'_, HostState>) -> LinearMemory<'s> {
-        match self.memory(store) {
-            Some(memory) => LinearMemory(memory.data(&*store)),
-            None => LinearMemory(&[]),
-        }
-    }
-
-    fn entry(&mut self, name: String, view: ValueView) -> VariableEntry {
+    fn entry(&mut self, wasm: usize, name: String, view: ValueView) -> VariableEntry {
         let indexed = view.indexed_children();
         let named = view.named_children();
         let reference = match view.expand {
-            Some(expand) => self.register(Target::Value(expand)),
+            Some(expand) => self.register(Target::Value(wasm, expand)),
             None => 0,
         };
         VariableEntry {
@@ -251,7 +269,11 @@ impl Inspector {
 
     fn locals(&mut self, store: &mut StoreContextMut<'_, HostState>, frame: usize) -> Result<Vec<VariableEntry>> {
         let views = self.local_views(store, frame, None)?;
-        Ok(views.into_iter().map(|(name, view)| self.entry(name, view)).collect())
+        let wasm = self.frames[frame].wasm;
+        Ok(views
+            .into_iter()
+            .map(|(name, view)| self.entry(wasm, name, view))
+            .collect())
     }
 
     /// The frame's variables as views (only the one named `only`, when given).
@@ -261,13 +283,13 @@ impl Inspector {
         frame: usize,
         only: Option<&str>,
     ) -> Result<Vec<(String, ValueView)>> {
-        let info = self.info.clone().context("no debug info")?;
         let source = &self.frames[frame];
-        let dwarf = source.dwarf.clone().context("no debug info for this frame")?;
         let wasm = &self.wasm_frames[source.wasm];
+        let info = self.info_of(wasm).context("no debug info")?;
+        let dwarf = source.dwarf.clone().context("no debug info for this frame")?;
         let pc = wasm.source_pc.context("not a wasm frame")?;
-        let values = FrameValues::read(store, &wasm.handle, self.instance)?;
-        let mem = self.linear_memory(store);
+        let values = FrameValues::read(store, &wasm.handle, wasm.instance)?;
+        let mem = linear_memory(store, wasm.instance);
         let ctx = EvalCtx { values: &values, mem };
         let frame_base = info.frame_base(&dwarf, &ctx);
         let renderer = Renderer { info: &info, mem: &mem };
@@ -302,8 +324,9 @@ impl Inspector {
         let Some((_, mut view)) = self.local_views(store, frame, Some(&root))?.pop() else {
             bail!("no variable `{root}` in this frame");
         };
-        let info = self.info.clone().context("no debug info")?;
-        let mem = self.linear_memory(store);
+        let wasm = self.frames[frame].wasm;
+        let info = self.info_of(&self.wasm_frames[wasm]).context("no debug info")?;
+        let mem = linear_memory(store, self.wasm_frames[wasm].instance);
         let renderer = Renderer { info: &info, mem: &mem };
         let mut walked = root;
         for segment in path {
@@ -331,7 +354,7 @@ impl Inspector {
             };
             view = child.with_context(|| format!("no `{walked}`"))?.view;
         }
-        Ok(self.entry(expression.trim().to_string(), view))
+        Ok(self.entry(wasm, expression.trim().to_string(), view))
     }
 
     fn wasm_locals(&mut self, store: &mut StoreContextMut<'_, HostState>, wasm: usize) -> Result<Vec<VariableEntry>> {
@@ -366,13 +389,25 @@ impl Inspector {
         address: u64,
         count: usize,
     ) -> Result<Vec<u8>> {
-        let Some(memory) = self.memory(store) else {
+        let Some(memory) = memory(store, self.instance) else {
             bail!("the module has no memory")
         };
         let data = memory.data(&*store);
         let start = usize::try_from(address).unwrap_or(usize::MAX).min(data.len());
         let end = start.saturating_add(count).min(data.len());
         Ok(data[start..end].to_vec())
+    }
+}
+
+fn memory(store: &mut StoreContextMut<'_, HostState>, instance: Option<Instance>) -> Option<wasmtime::Memory> {
+    instance?.debug_memory(store.as_context_mut(), 0)
+}
+
+/// Memory 0's bytes (none when the module has no memory), borrowed from the paused store.
+fn linear_memory<'s>(store: &'s mut StoreContextMut<'_, HostState>, instance: Option<Instance>) -> LinearMemory<'s> {
+    match memory(store, instance) {
+        Some(memory) => LinearMemory(memory.data(&*store)),
+        None => LinearMemory(&[]),
     }
 }
 

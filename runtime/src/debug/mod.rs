@@ -7,6 +7,7 @@
 
 pub mod breakpoints;
 mod command;
+mod component;
 mod debuggee;
 mod evaluate;
 mod handler;
@@ -16,7 +17,7 @@ mod panic_message;
 mod session;
 mod stepping;
 
-pub use breakpoints::{BreakpointTable, ModuleDebugInfo};
+pub use breakpoints::{BreakpointTable, CodeLocation, ModuleDebugInfo, ModuleDwarf};
 pub use model::{
     BreakpointStatus, LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, StopReason, VariableEntry,
 };

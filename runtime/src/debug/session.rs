@@ -9,13 +9,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::actor::{Invocation, InvocationSender, LogLevel, LogSink};
-use crate::dwarf::DebugInfo;
-
-use super::breakpoints::ModuleDebugInfo;
+use super::breakpoints::{CodeLocation, ModuleDebugInfo, ModuleDwarf};
 use super::command::Command;
 use super::debuggee;
 use super::model::{LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, VariableEntry};
+use crate::actor::{Invocation, InvocationSender, LogLevel, LogSink};
 
 /// Flags both sides read without a round trip.
 #[derive(Default)]
@@ -35,7 +33,8 @@ pub struct DebugSession {
     commands: mpsc::UnboundedSender<Command>,
     engine: wasmtime::Engine,
     shared: Arc<Shared>,
-    info: Option<Arc<DebugInfo>>,
+    /// The DWARF of each core module that has some.
+    dwarf: Vec<ModuleDwarf>,
     log: LogSink,
     /// More invocations for a serving actor; dropped to let it end.
     invocations: Mutex<Option<InvocationSender>>,
@@ -64,7 +63,7 @@ impl DebugSession {
                 commands,
                 engine: loaded.engine,
                 shared,
-                info: loaded.info,
+                dwarf: loaded.dwarf,
                 log: loaded.log,
                 invocations: Mutex::new(loaded.invocations),
                 thread: Some(thread),
@@ -78,9 +77,10 @@ impl DebugSession {
 
     /// What breakpoints can be resolved against.
     pub fn module_debug_info(&self) -> ModuleDebugInfo<'_> {
-        match &self.info {
-            Some(info) => ModuleDebugInfo::Dwarf(info),
-            None => ModuleDebugInfo::NoDwarf,
+        if self.dwarf.is_empty() {
+            ModuleDebugInfo::NoDwarf
+        } else {
+            ModuleDebugInfo::Dwarf(&self.dwarf)
         }
     }
 
@@ -90,8 +90,8 @@ impl DebugSession {
         self.engine.increment_epoch();
     }
 
-    /// Arms exactly these breakpoints (module PC → breakpoint ids).
-    pub fn arm_breakpoints(&self, armed: BTreeMap<u32, Vec<u32>>) {
+    /// Arms exactly these breakpoints (code location → breakpoint ids).
+    pub fn arm_breakpoints(&self, armed: BTreeMap<CodeLocation, Vec<u32>>) {
         self.send_interrupting(Command::ArmBreakpoints(armed));
     }
 

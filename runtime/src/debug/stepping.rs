@@ -3,6 +3,7 @@
 
 use crate::dwarf::SourceLine;
 
+use super::breakpoints::CodeLocation;
 use super::model::{StepKind, StopReason};
 
 /// What the step started from.
@@ -13,7 +14,7 @@ pub(crate) struct StepPlan {
     pub depth: usize,
     pub line: Option<SourceLine>,
     /// While a call runs freely: the return breakpoint's PC and the depth it must be hit at.
-    pub return_to: Option<(u32, usize)>,
+    pub return_to: Option<(CodeLocation, usize)>,
 }
 
 /// Where a single-step event happened.

@@ -6,5 +6,5 @@ mod program;
 mod stdio;
 
 pub use engine::{EngineMode, new_engine};
-pub use program::{HostState, ProgramConfig, Stdio, exit_code_of, instantiate_program};
+pub use program::{HostState, ProgramConfig, Stdio, exit_code_of, instantiate_program, new_store};
 pub use stdio::{OutputCallback, OutputSink, StdStream};

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use wasmtime::{Engine, Instance, Linker, Module, Store};
 use wasmtime_wasi::p1::WasiP1Ctx;
-use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
+use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
 use super::stdio::OutputSink;
 use crate::actor::{ActorState, Invocation, LogLevel};
@@ -52,7 +53,37 @@ impl ProgramConfig {
 /// The store's data.
 pub struct HostState {
     pub wasi: WasiP1Ctx,
+    /// `wasi:http` for components serving `wasi:http/incoming-handler`.
+    pub http: WasiHttpCtx,
+    http_hooks: HttpHooks,
     pub actor: ActorState,
+}
+
+/// wasi:http's embedder hooks: the defaults, and no outgoing requests (the HTTP client
+/// provider is not there yet).
+struct HttpHooks;
+
+type OutgoingResponse = Box<
+    dyn Future<
+            Output = Result<
+                (
+                    hyper::Response<wasmtime_wasi_http::WasiBody>,
+                    Box<dyn Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
+                ),
+                wasmtime_wasi_http::Error,
+            >,
+        > + Send,
+>;
+
+impl WasiHttpHooks for HttpHooks {
+    fn send_request(
+        &mut self,
+        _request: hyper::Request<wasmtime_wasi_http::WasiBody>,
+        _options: Option<wasmtime_wasi_http::RequestOptions>,
+        _io: Box<dyn Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
+    ) -> OutgoingResponse {
+        Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) })
+    }
 }
 
 /// Where a program's stdout and stderr go.
@@ -71,6 +102,23 @@ pub async fn instantiate_program(
     actor: ActorState,
     prepare: impl FnOnce(&mut Store<HostState>) -> Result<()>,
 ) -> Result<(Store<HostState>, Instance)> {
+    let mut linker: Linker<HostState> = Linker::new(engine);
+    wasmtime_wasi::p1::add_to_linker_async(&mut linker, |s: &mut HostState| &mut s.wasi)?;
+    crate::actor::add_to_linker(&mut linker)?;
+    let mut store = new_store(engine, config, stdio, actor)?;
+    prepare(&mut store)?;
+    let instance = linker
+        .instantiate_async(&mut store, module)
+        .await
+        .map_err(anyhow::Error::from)
+        .context("cannot instantiate the module (does it import something other than WASI preview 1 and waPC?)")?;
+    Ok((store, instance))
+}
+
+/// A store whose WASI context has the program's args, environment, working directory,
+/// preopens and stdio. The same context serves preview 1 (core modules) and preview 2
+/// (components, through [`WasiView`]).
+pub fn new_store(engine: &Engine, config: &ProgramConfig, stdio: Stdio, actor: ActorState) -> Result<Store<HostState>> {
     let mut builder = WasiCtxBuilder::new();
     builder.args(&config.argv()).envs(&config.env).inherit_stdin();
     match stdio {
@@ -95,23 +143,31 @@ pub async fn instantiate_program(
             .map_err(anyhow::Error::from)
             .with_context(|| format!("cannot open directory `{}`", host.display()))?;
     }
-    let mut linker: Linker<HostState> = Linker::new(engine);
-    wasmtime_wasi::p1::add_to_linker_async(&mut linker, |s: &mut HostState| &mut s.wasi)?;
-    crate::actor::add_to_linker(&mut linker)?;
-    let mut store = Store::new(
+    Ok(Store::new(
         engine,
         HostState {
             wasi: builder.build_p1(),
+            http: WasiHttpCtx::new(),
+            http_hooks: HttpHooks,
             actor,
         },
-    );
-    prepare(&mut store)?;
-    let instance = linker
-        .instantiate_async(&mut store, module)
-        .await
-        .map_err(anyhow::Error::from)
-        .context("cannot instantiate the module (does it import something other than WASI preview 1 and waPC?)")?;
-    Ok((store, instance))
+    ))
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        self.wasi.ctx()
+    }
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: self.wasi.ctx().table,
+            hooks: &mut self.http_hooks,
+        }
+    }
 }
 
 /// How a finished `_start` call maps to an exit code: `proc_exit(n)` is `n`, a return is 0,

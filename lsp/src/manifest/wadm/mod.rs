@@ -3,7 +3,8 @@
 
 mod completion;
 mod hover;
-mod images;
+pub(crate) mod images;
+mod interfaces;
 mod model;
 mod navigation;
 mod outline;
@@ -22,8 +23,9 @@ use crate::answer::{Completion, Location};
 use crate::finding::Finding;
 use crate::symbol::Symbol;
 
-/// Syntax errors, then per application the schema's errors, wadm's verdicts and missing
-/// local images, in text order.
+/// Syntax errors, then per application the schema's errors, wadm's verdicts, local images
+/// that are missing or not valid WebAssembly, and link interfaces the components' WIT worlds
+/// lack, in text order.
 pub(crate) fn analyze(path: &Path, text: &str, open: OpenFiles) -> Vec<Finding> {
     let parsed = yaml::parse(text);
     let mut out = parsed.findings.clone();
@@ -32,6 +34,7 @@ pub(crate) fn analyze(path: &Path, text: &str, open: OpenFiles) -> Vec<Finding> 
         let app = App::read(doc);
         out.extend(validation::findings(&app));
         out.extend(images::findings(path, &app, open));
+        out.extend(interfaces::findings(path, &app));
     }
     out.sort_by_key(|f| (f.range.start, f.range.end));
     out
@@ -46,13 +49,14 @@ pub(crate) fn outline(text: &str) -> Vec<Symbol> {
         .collect()
 }
 
-pub(crate) fn hover(text: &str, offset: usize) -> Option<(Range<usize>, String)> {
+pub(crate) fn hover(path: &Path, text: &str, offset: usize) -> Option<(Range<usize>, String)> {
     let parsed = yaml::parse(text);
-    hover::hover(parsed.document_at(offset)?, offset)
+    let doc = parsed.document_at(offset)?;
+    images::hover(path, &App::read(doc), offset).or_else(|| hover::hover(doc, offset))
 }
 
-pub(crate) fn completion(text: &str, offset: usize) -> Option<Vec<Completion>> {
-    completion::completion(text, offset)
+pub(crate) fn completion(path: &Path, text: &str, offset: usize) -> Option<Vec<Completion>> {
+    completion::completion(path, text, offset)
 }
 
 /// From a link's target (or a component's name) to the component's `name`.
