@@ -174,22 +174,6 @@ fn a_panic_in_a_component_stops_at_the_panicking_line() {
     assert_eq!(client.wait_event("exited")["body"]["exitCode"], 134);
 }
 
-/// A plain HTTP/1.1 request; returns the status line and the body.
-fn http_get(addr: &str, target: &str) -> (String, String) {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    (head.lines().next().unwrap().to_string(), body.to_string())
-}
-
 const SERVING: &str = "serving wasi:http/incoming-handler on http://";
 
 #[test]
@@ -219,14 +203,14 @@ fn run_serves_an_http_component_until_killed() {
         .unwrap_or_else(|| panic!("{line}"))
         .to_string();
     assert_eq!(
-        http_get(&addr, "/first?x=1"),
+        http_request(&addr, "GET", "/first?x=1", ""),
         (
             "HTTP/1.1 200 OK".to_string(),
             "Method::Get /first?x=1: hello\n".to_string()
         )
     );
     assert_eq!(
-        http_get(&addr, "/second"),
+        http_request(&addr, "GET", "/second", ""),
         (
             "HTTP/1.1 200 OK".to_string(),
             "Method::Get /second: hello\n".to_string()
@@ -299,7 +283,7 @@ fn an_http_request_stops_at_a_breakpoint_in_the_component_and_completes_after_co
     // The client waits while the component is stopped.
     let request = {
         let addr = addr.clone();
-        std::thread::spawn(move || http_get(&addr, "/debugged?q=2"))
+        std::thread::spawn(move || http_request(&addr, "GET", "/debugged?q=2", ""))
     };
     let stopped = client.wait_event("stopped");
     assert_eq!(stopped["body"]["reason"], "breakpoint", "{stopped}");

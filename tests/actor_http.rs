@@ -4,29 +4,13 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::json;
 use support::*;
-
-/// A plain HTTP/1.1 request; returns the status line and the body.
-fn http(addr: &str, method: &str, target: &str, body: &str) -> (String, String) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-    write!(
-        stream,
-        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    (head.lines().next().unwrap().to_string(), body.to_string())
-}
 
 const SERVING: &str = "serving wasmcloud:httpserver on http://";
 
@@ -48,11 +32,11 @@ fn run_serves_http_requests_through_the_actor() {
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_string();
     assert_eq!(
-        http(&addr, "POST", "/count?a=1", "hi"),
+        http_request(&addr, "POST", "/count?a=1", "hi"),
         ("HTTP/1.1 200 OK".into(), "POST /count?a=1 (2 bytes): visit 1\n".into())
     );
     assert_eq!(
-        http(&addr, "GET", "/count", ""),
+        http_request(&addr, "GET", "/count", ""),
         ("HTTP/1.1 200 OK".into(), "GET /count? (0 bytes): visit 2\n".into())
     );
     child.kill().unwrap();
@@ -101,7 +85,7 @@ fn a_request_stops_at_a_breakpoint_in_the_handler_and_completes_after_continue()
     // The client waits while the actor is stopped.
     let request = {
         let addr = addr.clone();
-        std::thread::spawn(move || http(&addr, "PUT", "/debugged?q=2", "body"))
+        std::thread::spawn(move || http_request(&addr, "PUT", "/debugged?q=2", "body"))
     };
     let stopped = client.wait_event("stopped");
     assert_eq!(stopped["body"]["reason"], "breakpoint");

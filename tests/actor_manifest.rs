@@ -3,8 +3,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
@@ -79,20 +78,6 @@ fn serve(manifest: &Path, env: &[(&str, &str)]) -> (Child, String, Vec<String>) 
     }
 }
 
-fn get(addr: &str, path: &str) -> (String, String) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    (head.lines().next().unwrap().to_string(), body.to_string())
-}
-
 fn wadm(links: &str) -> String {
     format!(
         r#"apiVersion: core.oam.dev/v1beta1
@@ -151,11 +136,11 @@ fn a_wadm_application_serves_http_with_its_key_value_link() {
     let (mut child, addr, before) = serve(&manifest, &[]);
     assert_eq!(before, ["wasmscope: serving 0.0.0.0:0 on 127.0.0.1:0 (loopback only)"]);
     assert_eq!(
-        get(&addr, "/a"),
+        http_request(&addr, "GET", "/a", ""),
         ("HTTP/1.1 200 OK".into(), "GET /a? (0 bytes): visit 1\n".into())
     );
     assert_eq!(
-        get(&addr, "/a"),
+        http_request(&addr, "GET", "/a", ""),
         ("HTTP/1.1 200 OK".into(), "GET /a? (0 bytes): visit 2\n".into())
     );
     child.kill().unwrap();
@@ -168,7 +153,7 @@ fn an_actor_without_a_link_gets_the_hosts_denial() {
     let manifest = scratch.write("wadm.yaml", &wadm(""));
     let (mut child, addr, _) = serve(&manifest, &[]);
     assert_eq!(
-        get(&addr, "/a"),
+        http_request(&addr, "GET", "/a", ""),
         (
             "HTTP/1.1 500 Internal Server Error".into(),
             "HandleRequest failed: Host error: no link from this actor to a `wasmcloud:keyvalue` provider \
@@ -220,7 +205,7 @@ fn a_host_manifest_links_actors_by_module_key_and_expands_the_environment() {
     let (mut child, addr, _) = serve(&manifest, &[("COUNTER_KEY", &key), ("PORT", "0")]);
     assert!(addr.starts_with("127.0.0.1:"), "{addr}");
     assert_eq!(
-        get(&addr, "/h"),
+        http_request(&addr, "GET", "/h", ""),
         ("HTTP/1.1 200 OK".into(), "GET /h? (0 bytes): visit 1\n".into())
     );
     child.kill().unwrap();
@@ -312,7 +297,7 @@ fn the_debugger_launches_a_manifests_actor_with_its_links() {
         .find_map(|l| l.strip_prefix("wasmscope: serving wasmcloud:httpserver on http://"))
         .unwrap()
         .to_string();
-    let request = std::thread::spawn(move || get(&addr, "/debug"));
+    let request = std::thread::spawn(move || http_request(&addr, "GET", "/debug", ""));
     assert_eq!(client.wait_event("stopped")["body"]["reason"], "breakpoint");
     client.request_ok("continue", json!({ "threadId": 1 }));
     assert_eq!(

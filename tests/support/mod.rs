@@ -656,6 +656,23 @@ impl Drop for DapClient {
 
 // ---------------------------------------------------------------- self-test
 
+/// A plain HTTP/1.1 request on a fresh connection (`Connection: close`); returns the status
+/// line and the body.
+pub fn http_request(addr: &str, method: &str, target: &str, body: &str) -> (String, String) {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
