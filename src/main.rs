@@ -68,6 +68,18 @@ enum Command {
         /// Run on the debugger's instrumented engine (no session): measures its overhead.
         #[arg(long, hide = true)]
         instrumented: bool,
+        /// Also accept a debugger on this address (`127.0.0.1:4712`; port 0 picks one): a DAP
+        /// client attaches with an `attach` request (`"connect": "ADDR"` through `wasmscope
+        /// dap`), one at a time, and may detach while the program goes on.
+        #[arg(long, value_name = "ADDR", conflicts_with = "instrumented")]
+        debug: Option<std::net::SocketAddr>,
+        /// With --debug: accept debuggers from other machines too.
+        #[arg(long, requires = "debug")]
+        allow_remote: bool,
+        /// With --debug: every attach must carry `"token": TOKEN` (default: the
+        /// WASMSCOPE_DEBUG_TOKEN environment variable, when set).
+        #[arg(long, value_name = "TOKEN", requires = "debug")]
+        token: Option<String>,
         /// The `.wasm` program.
         program: PathBuf,
         /// Arguments passed to the program.
@@ -129,6 +141,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             allow_invalid_claims,
             http,
             instrumented,
+            debug,
+            allow_remote,
+            token,
             program,
             args,
         } => {
@@ -155,6 +170,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 http,
                 links: None,
             };
+            if let Some(address) = debug {
+                let options = wasmscope_dap::host::HostOptions {
+                    address,
+                    allow_remote,
+                    token: token.or_else(|| std::env::var("WASMSCOPE_DEBUG_TOKEN").ok().filter(|t| !t.is_empty())),
+                };
+                let code = runtime.block_on(run_debug_host(config, actor.as_deref(), options))?;
+                // Connections and a program stuck in a host call must not keep the host alive.
+                std::process::exit(code);
+            }
             let mode = if instrumented {
                 EngineMode::Debug
             } else {
@@ -190,6 +215,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Claims(command) => claims_cli::claims(command),
         Command::Keys(command) => claims_cli::keys(command),
     }
+}
+
+/// `wasmscope run --debug`: the program (or the manifest's actor) under a host debuggers
+/// attach to.
+async fn run_debug_host(
+    mut config: wasmscope_runtime::host::ProgramConfig,
+    actor: Option<&str>,
+    options: wasmscope_dap::host::HostOptions,
+) -> Result<i32> {
+    if manifest::is_manifest(&config.program) {
+        let plan = manifest::load(&config.program)?;
+        for note in &plan.notes {
+            eprintln!("wasmscope: {note}");
+        }
+        let chosen = plan.actor_to_debug(actor)?;
+        config.program = chosen.program.clone();
+        config.http = chosen.http.or(config.http);
+        config.links = Some(chosen.links.clone());
+    } else if actor.is_some() {
+        anyhow::bail!(
+            "--actor selects an actor of a manifest; `{}` is a module",
+            config.program.display()
+        );
+    }
+    let launch = wasmscope_runtime::debug::LaunchConfig {
+        program: config,
+        stop_on_entry: false,
+        serve: false,
+    };
+    wasmscope_dap::host::run(launch, options).await
 }
 
 /// Logs go to stderr (stdout carries the protocol); `WASMSCOPE_LOG=debug` shows more.

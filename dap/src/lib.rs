@@ -4,10 +4,14 @@
 //! writes responses and events, [`server`] dispatches requests to one module per concern under
 //! [`requests`], and [`events`] turns the debug session's events into DAP events. All engine
 //! work goes through `wasmscope_runtime::debug::DebugSession`; no wasmtime type is seen here.
+//! [`host`] serves clients attaching to a running program (`wasmscope run --debug`), and
+//! [`bridge`] relays an `attach` with `connect` from a stdio client to such a host.
 
+mod bridge;
 pub mod client;
 mod codec;
 mod events;
+pub mod host;
 mod listen;
 mod outgoing;
 mod requests;

@@ -11,9 +11,7 @@ use crate::serve;
 /// Accepts clients on `addr` forever. Only loopback addresses, unless `allow_remote`: a debug
 /// adapter runs whatever program a client names.
 pub async fn listen(addr: SocketAddr, allow_remote: bool) -> Result<()> {
-    if !addr.ip().is_loopback() && !allow_remote {
-        bail!("refusing to listen on {addr}: not a loopback address (pass --allow-remote to accept other machines)");
-    }
+    check_address(addr, allow_remote)?;
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -30,4 +28,13 @@ pub async fn listen(addr: SocketAddr, allow_remote: bool) -> Result<()> {
             tracing::info!("client {peer} disconnected");
         });
     }
+}
+
+/// Refuses a non-loopback address unless `allow_remote`: whoever connects can run code here
+/// (the adapter) or read and change a running program (an attached host).
+pub(crate) fn check_address(addr: SocketAddr, allow_remote: bool) -> Result<()> {
+    if !addr.ip().is_loopback() && !allow_remote {
+        bail!("refusing to listen on {addr}: not a loopback address (pass --allow-remote to accept other machines)");
+    }
+    Ok(())
 }

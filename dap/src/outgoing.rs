@@ -22,7 +22,9 @@ impl Outgoing {
         }
     }
 
-    fn send(&self, mut message: Value) {
+    /// Sends a message as it is but for its `seq` (a bridged adapter's messages, renumbered
+    /// into this connection's sequence).
+    pub(crate) fn send(&self, mut message: Value) {
         message["seq"] = json!(self.seq.fetch_add(1, Ordering::SeqCst));
         strip_nulls(&mut message);
         if let Ok(bytes) = serde_json::to_vec(&message) {

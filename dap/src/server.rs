@@ -1,6 +1,7 @@
 //! The request loop: reads client messages, dispatches each request to its handler, and
 //! answers every request (with an error response when it cannot be served).
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,8 +12,10 @@ use tokio::io::{AsyncRead, AsyncWrite, BufReader};
 use tokio::sync::mpsc;
 use wasmscope_runtime::debug::{BreakpointTable, DebugSession, SessionEvent};
 
+use crate::bridge::Bridge;
 use crate::codec::{Incoming, MessageReader, write_message};
-use crate::events::{self, LastException};
+use crate::events::{self, EventFlush, LastException};
+use crate::host::DebugHost;
 use crate::outgoing::Outgoing;
 
 /// Whether the loop goes on after a request.
@@ -22,14 +25,34 @@ pub(crate) enum Flow {
     Exit,
 }
 
+/// What a connection serves.
+#[derive(Clone)]
+pub(crate) enum Role {
+    /// A debug adapter: `launch` runs a program, `attach` with `connect` bridges to a host.
+    Adapter,
+    /// A client of a running host (`wasmscope run --debug`): `attach` joins its session.
+    HostClient { host: Arc<DebugHost>, peer: SocketAddr },
+}
+
 /// The adapter's state for one client.
 pub(crate) struct Server {
     pub(crate) out: Outgoing,
-    pub(crate) session: Option<DebugSession>,
+    pub(crate) role: Role,
+    /// The program being debugged: launched by this client, or the host's it attached to.
+    pub(crate) session: Option<Arc<DebugSession>>,
+    /// Whether `session` belongs to a host this client attached to (detaching leaves it running).
+    pub(crate) attached: bool,
+    /// The client's `initialize` arguments and the configuration requests it made before a
+    /// session existed: a bridge replays them to the host it connects to.
+    pub(crate) initialize_args: Value,
+    pub(crate) early_configuration: Vec<(String, Value)>,
+    /// Set by an `attach` with `connect`: from then on messages go through it.
+    pub(crate) bridge: Option<Bridge>,
     pub(crate) breakpoints: BreakpointTable,
     pub(crate) stop_on_trap: bool,
     pub(crate) configuration_done: bool,
     pub(crate) events_tx: mpsc::UnboundedSender<SessionEvent>,
+    pub(crate) events_flush: EventFlush,
     pub(crate) last_exception: LastException,
 }
 
@@ -37,6 +60,14 @@ pub(crate) struct Server {
 pub async fn serve(
     input: impl AsyncRead + Unpin + Send + 'static,
     output: impl AsyncWrite + Unpin + Send + 'static,
+) -> Result<()> {
+    serve_as(input, output, Role::Adapter).await
+}
+
+pub(crate) async fn serve_as(
+    input: impl AsyncRead + Unpin + Send + 'static,
+    output: impl AsyncWrite + Unpin + Send + 'static,
+    role: Role,
 ) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let writer = tokio::spawn(async move {
@@ -50,14 +81,20 @@ pub async fn serve(
     let out = Outgoing::new(tx);
     let (events_tx, events_rx) = mpsc::unbounded_channel();
     let last_exception: LastException = Arc::new(Mutex::new(None));
-    events::spawn_pump(events_rx, out.clone(), last_exception.clone());
+    let events_flush = events::spawn_pump(events_rx, out.clone(), last_exception.clone());
     let mut server = Server {
         out,
+        role,
         session: None,
+        attached: false,
+        initialize_args: Value::Null,
+        early_configuration: Vec::new(),
+        bridge: None,
         breakpoints: BreakpointTable::default(),
         stop_on_trap: true,
         configuration_done: false,
         events_tx,
+        events_flush,
         last_exception,
     };
     let mut reader = MessageReader::new(BufReader::new(input));
@@ -82,10 +119,17 @@ pub async fn serve(
                 if server.dispatch(message).await == Flow::Exit {
                     break;
                 }
+                if let Some(bridge) = server.bridge.take() {
+                    bridge.relay(&mut reader).await;
+                    break;
+                }
             }
         }
     }
-    if let Some(mut session) = server.session.take() {
+    if server.attached {
+        // A client that went away without `disconnect` detaches: the host goes on.
+        server.detach();
+    } else if let Some(session) = server.session.take() {
         session.terminate(Duration::from_secs(1));
     }
     drop(server);
@@ -116,12 +160,12 @@ impl Server {
         };
         let args = message.get("arguments").cloned().unwrap_or(Value::Null);
         tracing::debug!("request {seq} {command}");
+        self.remember_configuration(&command, &args);
         let result = match command.as_str() {
             "initialize" => self.initialize(args),
             "launch" => self.launch(args).await,
-            "attach" => Err(anyhow::anyhow!(
-                "attach is not supported yet: use a launch configuration"
-            )),
+            "attach" => self.attach(args).await,
+            "modules" => self.modules(args),
             "setBreakpoints" => self.set_breakpoints(args),
             "setExceptionBreakpoints" => self.set_exception_breakpoints(args),
             "configurationDone" => self.configuration_done(),
@@ -140,7 +184,9 @@ impl Server {
             "pause" => self.pause(),
             "terminate" => self.terminate(),
             "disconnect" => {
-                self.disconnect();
+                self.disconnect(args);
+                // Clients read nothing after this response: the program's last events first.
+                self.events_flush.flush().await;
                 self.out.response(seq, &command, Value::Null);
                 return Flow::Exit;
             }
@@ -160,10 +206,22 @@ impl Server {
         Flow::Continue
     }
 
+    /// Keeps what a bridge must replay to a host: the client's `initialize`, and configuration
+    /// it sent before any session existed (answered here, then applied there).
+    fn remember_configuration(&mut self, command: &str, args: &Value) {
+        match command {
+            "initialize" => self.initialize_args = args.clone(),
+            "setBreakpoints" | "setExceptionBreakpoints" | "configurationDone" if self.session.is_none() => {
+                self.early_configuration.push((command.to_string(), args.clone()))
+            }
+            _ => {}
+        }
+    }
+
     pub(crate) fn session(&self) -> Result<&DebugSession> {
         self.session
-            .as_ref()
-            .context("no program is running: send `launch` first")
+            .as_deref()
+            .context("no program is running: send `launch` (or `attach`) first")
     }
 }
 

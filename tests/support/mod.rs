@@ -291,15 +291,18 @@ pub fn read_message(reader: &mut impl BufRead) -> Result<Option<Value>, String> 
 /// What the reader thread forwards: a message, or why it stopped reading.
 type Incoming = Result<Value, String>;
 
-/// A DAP client talking to a `wasmscope dap` child process.
+/// A DAP client talking to a `wasmscope dap` child process over its stdio, or to a debug
+/// server over TCP ([`Self::connect`]).
 ///
 /// Every message the adapter sends is recorded (see [`Self::messages_seen`]).
 /// Messages not consumed by the call that received them -- events arriving
 /// while waiting for a response, responses to [`Self::send_raw`] requests --
 /// wait in a queue for later [`Self::wait_event`]/[`Self::wait_response`].
 pub struct DapClient {
-    child: Child,
-    stdin: Option<ChildStdin>,
+    /// The adapter process, when this client started one.
+    child: Option<Child>,
+    /// Where requests go: the adapter's stdin, or the socket.
+    stdin: Option<Box<dyn Write + Send>>,
     incoming: Receiver<Incoming>,
     /// Why the adapter's stdout ended, once the reader thread has said so.
     closed: Option<String>,
@@ -319,15 +322,27 @@ impl DapClient {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("failed to start `wasmscope dap`");
-        let stdin = child.stdin.take();
+        let stdin: ChildStdin = child.stdin.take().expect("stdin is piped");
         let stdout = child.stdout.take().expect("stdout is piped");
+        Self::over(Some(child), Box::new(stdin), stdout)
+    }
+
+    /// A client of the DAP server listening on `addr` (`wasmscope dap --listen`, or a host
+    /// started with `wasmscope run --debug`).
+    pub fn connect(addr: &str) -> Self {
+        let stream = std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"));
+        let reader = stream.try_clone().expect("a TCP stream can be cloned");
+        Self::over(None, Box::new(stream), reader)
+    }
+
+    fn over(child: Option<Child>, writer: Box<dyn Write + Send>, reader: impl std::io::Read + Send + 'static) -> Self {
         let (sender, incoming) = mpsc::channel();
         // A thread, because std offers no read with timeout on a pipe; the
         // channel gives the waits below their timeouts.
         std::thread::Builder::new()
             .name("dap-reader".into())
             .spawn(move || {
-                let mut reader = BufReader::new(stdout);
+                let mut reader = BufReader::new(reader);
                 loop {
                     let (item, stop) = match read_message(&mut reader) {
                         Ok(Some(message)) => (Ok(message), false),
@@ -342,12 +357,31 @@ impl DapClient {
             .expect("failed to spawn the DAP reader thread");
         DapClient {
             child,
-            stdin,
+            stdin: Some(writer),
             incoming,
             closed: None,
             next_seq: 1,
             pending: VecDeque::new(),
             seen: Vec::new(),
+        }
+    }
+
+    /// Whether the adapter has closed its end (stdout, or the connection), after taking in
+    /// everything already sent.
+    pub fn is_closed(&mut self) -> bool {
+        self.drain_available();
+        self.closed.is_some()
+    }
+
+    /// Waits up to [`TIMEOUT`] for the adapter to close its end; panics otherwise.
+    pub fn wait_closed(&mut self) {
+        let deadline = Instant::now() + TIMEOUT;
+        while self.closed.is_none() {
+            match self.receive(deadline) {
+                Ok(message) => self.pending.push_back(message),
+                Err(_) if self.closed.is_some() => break,
+                Err(why) => panic!("the adapter did not close its end ({why})\n{}", self.describe_seen()),
+            }
         }
     }
 
@@ -500,7 +534,8 @@ impl DapClient {
     pub fn wait_exit(&mut self) -> Option<i32> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            match self.child.try_wait().expect("failed to poll the adapter process") {
+            let child = self.child.as_mut().expect("this client started no adapter process");
+            match child.try_wait().expect("failed to poll the adapter process") {
                 Some(status) => return status.code(),
                 None if Instant::now() >= deadline => {
                     self.drain_available();
@@ -647,10 +682,12 @@ impl Drop for DapClient {
     /// Never leave an adapter (and a possibly endless debuggee) running.
     fn drop(&mut self) {
         self.stdin = None;
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
+        if let Some(child) = &mut self.child {
+            if let Ok(None) = child.try_wait() {
+                let _ = child.kill();
+            }
+            let _ = child.wait();
         }
-        let _ = self.child.wait();
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -12,7 +13,7 @@ use wasmscope_runtime::actor::{Invocation, PayloadFormat, manifest};
 use wasmscope_runtime::debug::{DebugSession, LaunchConfig};
 use wasmscope_runtime::host::ProgramConfig;
 
-use crate::server::{Server, arguments};
+use crate::server::{Role, Server, arguments};
 
 /// The filter id of "stop when the program traps".
 pub(crate) const TRAP_FILTER: &str = "trap";
@@ -94,6 +95,7 @@ impl Server {
             supports_exception_info_request: Some(true),
             supports_delayed_stack_trace_loading: Some(true),
             supports_evaluate_for_hovers: Some(true),
+            supports_modules_request: Some(true),
             exception_breakpoint_filters: Some(vec![ExceptionBreakpointsFilter {
                 filter: TRAP_FILTER.into(),
                 label: "Traps".into(),
@@ -110,6 +112,12 @@ impl Server {
     }
 
     pub(crate) async fn launch(&mut self, args: Value) -> Result<Option<Value>> {
+        if let Role::HostClient { host, .. } = &self.role {
+            bail!(
+                "this is a running host (`{}`): use an `attach` request",
+                host.program().display()
+            );
+        }
         if self.session.is_some() {
             bail!("a program is already running in this session");
         }
@@ -118,14 +126,7 @@ impl Server {
             (Some(program), None) => (program.clone(), args.http, None),
             (None, Some(manifest)) => {
                 let plan = manifest::load(manifest)?;
-                let actor = match (&args.actor, plan.actors.as_slice()) {
-                    (Some(name), actors) => actors
-                        .iter()
-                        .find(|a| &a.name == name)
-                        .with_context(|| format!("the manifest has no local actor `{name}`"))?,
-                    (None, [only]) => only,
-                    (None, _) => bail!("the manifest runs several actors: say which one to debug with `actor`"),
-                };
+                let actor = plan.actor_to_debug(args.actor.as_deref())?;
                 for note in &plan.notes {
                     let _ = self
                         .events_tx
@@ -184,26 +185,39 @@ impl Server {
         if self.configuration_done {
             session.start();
         }
-        self.session = Some(session);
+        self.session = Some(Arc::new(session));
         Ok(Some(Value::Null))
     }
 
     pub(crate) fn configuration_done(&mut self) -> Result<Option<Value>> {
         self.configuration_done = true;
-        if let Some(session) = &self.session {
+        // An attached host's program is already running.
+        if let Some(session) = self.session.as_ref().filter(|_| !self.attached) {
             session.start();
         }
         Ok(Some(Value::Null))
     }
 
     pub(crate) fn terminate(&mut self) -> Result<Option<Value>> {
-        self.disconnect();
+        self.end_program();
         Ok(Some(Value::Null))
     }
 
-    /// Ends the program (the adapter ends after answering `disconnect`).
-    pub(crate) fn disconnect(&mut self) {
-        if let Some(session) = &mut self.session {
+    /// Ends the program, or, for a client attached to a host, only detaches unless
+    /// `terminateDebuggee` says otherwise (DAP's default for attach). The connection closes
+    /// after the response.
+    pub(crate) fn disconnect(&mut self, args: Value) {
+        let terminate_debuggee = args.get("terminateDebuggee").and_then(Value::as_bool);
+        if self.attached && terminate_debuggee != Some(true) {
+            self.detach();
+        } else {
+            self.end_program();
+        }
+    }
+
+    /// Ends the program (a host's too, when attached to one).
+    fn end_program(&mut self) {
+        if let Some(session) = &self.session {
             session.terminate(Duration::from_secs(1));
         }
     }

@@ -24,7 +24,7 @@ use super::breakpoints::ModuleDwarf;
 use super::command::Command;
 use super::component::{CoreModule, index_modules};
 use super::handler::{Controller, Handler};
-use super::model::{LaunchConfig, SessionEvent};
+use super::model::{LaunchConfig, ModuleSummary, SessionEvent};
 use super::panic_message::STDERR_TAIL;
 use super::session::Shared;
 
@@ -34,6 +34,7 @@ pub(crate) struct LoadedProgram {
     pub engine: Engine,
     /// The DWARF of each core module that has some.
     pub dwarf: Vec<ModuleDwarf>,
+    pub modules: Vec<ModuleSummary>,
     pub log: LogSink,
     pub invocations: Option<InvocationSender>,
 }
@@ -86,6 +87,7 @@ pub(crate) fn run(
         let _ = loaded.send(Ok(LoadedProgram {
             engine: store.engine().clone(),
             dwarf: controller.dwarf(),
+            modules: controller.module_summaries(),
             log: store.data().actor.log.clone(),
             // Without `serve` the queue ends after the launch's invocations.
             invocations: ((config.serve || serving_http) && kind == Some(ProgramKind::Wapc)).then_some(queue_tx),

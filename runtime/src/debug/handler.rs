@@ -14,7 +14,7 @@ use super::breakpoints::{CodeLocation, ModuleDwarf};
 use super::command::Command;
 use super::component::{CoreModule, index_of};
 use super::inspect::Inspector;
-use super::model::{SessionEvent, StepKind, StopReason};
+use super::model::{ModuleSummary, SessionEvent, StepKind, StopReason};
 use super::panic_message::find_panic_message;
 use super::session::Shared;
 use super::stepping::{Decision, Here, StepPlan};
@@ -121,6 +121,34 @@ impl Controller {
             .iter()
             .enumerate()
             .filter_map(|(i, m)| m.info.clone().map(|info| (i, info)))
+            .collect()
+    }
+
+    /// The core modules, for a modules view: a component's are named by their index in it.
+    pub(crate) fn module_summaries(&self) -> Vec<ModuleSummary> {
+        let several = self.modules.len() > 1;
+        self.modules
+            .iter()
+            .enumerate()
+            .map(|(index, m)| {
+                let file = m
+                    .image
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| m.image.path.display().to_string());
+                ModuleSummary {
+                    index,
+                    name: if several {
+                        format!("{file} (core module {index})")
+                    } else {
+                        file
+                    },
+                    path: m.image.path.display().to_string(),
+                    has_dwarf: m.info.is_some(),
+                    size: m.image.bytes.len(),
+                }
+            })
             .collect()
     }
 

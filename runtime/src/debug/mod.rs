@@ -19,6 +19,7 @@ mod stepping;
 
 pub use breakpoints::{BreakpointTable, CodeLocation, ModuleDebugInfo, ModuleDwarf};
 pub use model::{
-    BreakpointStatus, LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, StopReason, VariableEntry,
+    BreakpointStatus, LaunchConfig, ModuleSummary, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, StopReason,
+    VariableEntry,
 };
 pub use session::DebugSession;

@@ -82,6 +82,17 @@ pub enum StepKind {
     Out,
 }
 
+/// One core module of the program (a core program has one; a component one per core module).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleSummary {
+    /// Its index, as in [`CodeLocation::module`](super::CodeLocation).
+    pub index: usize,
+    pub name: String,
+    pub path: String,
+    pub has_dwarf: bool,
+    pub size: usize,
+}
+
 /// One frame of the source-level call stack (an inlined call is a frame of its own).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StackFrameInfo {

@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::breakpoints::{CodeLocation, ModuleDebugInfo, ModuleDwarf};
 use super::command::Command;
 use super::debuggee;
-use super::model::{LaunchConfig, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, VariableEntry};
+use super::model::{LaunchConfig, ModuleSummary, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, VariableEntry};
 use crate::actor::{Invocation, InvocationSender, LogLevel, LogSink};
 
 /// Flags both sides read without a round trip.
@@ -28,17 +28,19 @@ pub(crate) struct Shared {
     pub finished: AtomicBool,
 }
 
-/// A running debuggee.
+/// A running debuggee. Every method takes `&self`, so a host can share one session with the
+/// client attached to it (`wasmscope run --debug`).
 pub struct DebugSession {
     commands: mpsc::UnboundedSender<Command>,
     engine: wasmtime::Engine,
     shared: Arc<Shared>,
     /// The DWARF of each core module that has some.
     dwarf: Vec<ModuleDwarf>,
+    modules: Vec<ModuleSummary>,
     log: LogSink,
     /// More invocations for a serving actor; dropped to let it end.
     invocations: Mutex<Option<InvocationSender>>,
-    thread: Option<JoinHandle<()>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl DebugSession {
@@ -64,9 +66,10 @@ impl DebugSession {
                 engine: loaded.engine,
                 shared,
                 dwarf: loaded.dwarf,
+                modules: loaded.modules,
                 log: loaded.log,
                 invocations: Mutex::new(loaded.invocations),
-                thread: Some(thread),
+                thread: Mutex::new(Some(thread)),
             }),
             Err(e) => {
                 let _ = thread.join();
@@ -82,6 +85,16 @@ impl DebugSession {
         } else {
             ModuleDebugInfo::Dwarf(&self.dwarf)
         }
+    }
+
+    /// The program's core modules, for a modules view.
+    pub fn modules(&self) -> &[ModuleSummary] {
+        &self.modules
+    }
+
+    /// Whether the program has ended (returned, exited or trapped for good).
+    pub fn has_finished(&self) -> bool {
+        self.shared.finished.load(Ordering::SeqCst)
     }
 
     /// Sends a command the debuggee must see even while running: the epoch bump makes it yield.
@@ -201,7 +214,7 @@ impl DebugSession {
 
     /// Ends the program (a trap at its next epoch check) and waits up to `timeout` for its
     /// thread; a program blocked in a host call may outlive the wait.
-    pub fn terminate(&mut self, timeout: Duration) {
+    pub fn terminate(&self, timeout: Duration) {
         // A serving actor waiting for work ends when its queue does.
         self.invocations.lock().unwrap_or_else(|e| e.into_inner()).take();
         self.shared.terminate.store(true, Ordering::SeqCst);
@@ -209,12 +222,14 @@ impl DebugSession {
         self.send_interrupting(Command::Terminate);
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
-            if self.thread.as_ref().is_none_or(|t| t.is_finished()) {
-                if let Some(t) = self.thread.take() {
+            let mut thread = self.thread.lock().unwrap_or_else(|e| e.into_inner());
+            if thread.as_ref().is_none_or(|t| t.is_finished()) {
+                if let Some(t) = thread.take() {
                     let _ = t.join();
                 }
                 return;
             }
+            drop(thread);
             std::thread::sleep(Duration::from_millis(5));
         }
     }

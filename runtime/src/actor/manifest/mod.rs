@@ -36,6 +36,21 @@ pub struct ActorPlan {
     pub http: Option<SocketAddr>,
 }
 
+impl Plan {
+    /// The one actor a debug session runs: the one named `name`, or the only one there is.
+    pub fn actor_to_debug(&self, name: Option<&str>) -> Result<&ActorPlan> {
+        match (name, self.actors.as_slice()) {
+            (Some(name), actors) => actors
+                .iter()
+                .find(|a| a.name == name)
+                .with_context(|| format!("the manifest has no local actor `{name}`")),
+            (None, [only]) => Ok(only),
+            (None, []) => bail!("the manifest has no local actor to debug"),
+            (None, _) => bail!("the manifest runs several actors: say which one to debug (`actor`)"),
+        }
+    }
+}
+
 /// Whether a path names a manifest rather than a module.
 pub fn is_manifest(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
