@@ -5,8 +5,9 @@
 //! - waPC: a trivial operation (`Ping`, payload echoed) invoked N times in one process; the
 //!   per-invocation cost is the difference between N+1 and 1 invocations, so loading and
 //!   compiling the module cancel out.
-//! - HTTP: sequential requests on one keep-alive connection to an actor serving
-//!   `wasmcloud:httpserver` (each request = one `HandleRequest` invocation with a key-value call).
+//! - HTTP: sequential requests on one keep-alive connection to a waPC actor serving
+//!   `wasmcloud:httpserver` (each request = one `HandleRequest` invocation with a key-value call),
+//!   and to a component exporting `wasi:http/incoming-handler`.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -78,6 +79,7 @@ fn per_invocation(measure: impl Fn(usize) -> Duration) -> f64 {
 fn drive_http(addr: &str) -> f64 {
     let stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+    stream.set_nodelay(true).unwrap();
     let mut writer = stream.try_clone().unwrap();
     let mut reader = BufReader::new(stream);
     let start = Instant::now();
@@ -103,18 +105,30 @@ fn drive_http(addr: &str) -> f64 {
     REQUESTS as f64 / start.elapsed().as_secs_f64()
 }
 
-fn plain_http() -> f64 {
+/// An HTTP server under test: the program and where a breakpoint that requests never reach
+/// goes (for the debugger's side).
+struct HttpSubject {
+    program: std::path::PathBuf,
+    source: std::path::PathBuf,
+    never_line: u32,
+}
+
+fn plain_http(subject: &HttpSubject) -> f64 {
     let mut child = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
         .args(["run", "--http", "127.0.0.1:0"])
-        .arg(wapc_actor_wasm())
+        .arg(&subject.program)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    let addr = line.trim().rsplit("http://").next().unwrap().to_string();
+    let addr = loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "the server ended early");
+        if let Some(addr) = line.trim().split("http://").nth(1) {
+            break addr.to_string();
+        }
+    };
     std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     let rate = drive_http(&addr);
     child.kill().unwrap();
@@ -122,18 +136,18 @@ fn plain_http() -> f64 {
     rate
 }
 
-fn debug_http() -> f64 {
+fn debug_http(subject: &HttpSubject) -> f64 {
     let mut client = DapClient::new();
     client.initialize();
     client.wait_event("initialized");
-    client.request_ok("launch", json!({ "program": wapc_actor_wasm(), "http": "127.0.0.1:0" }));
-    let source = wapc_actor_dir().join("src/lib.rs");
-    client.request_ok(
+    client.request_ok("launch", json!({ "program": subject.program, "http": "127.0.0.1:0" }));
+    let set = client.request_ok(
         "setBreakpoints",
-        json!({ "source": { "path": source }, "breakpoints": [{ "line": wapc_line_of("greet") }] }),
+        json!({ "source": { "path": subject.source }, "breakpoints": [{ "line": subject.never_line }] }),
     );
+    assert_eq!(set["breakpoints"][0]["verified"], true);
     client.request_ok("configurationDone", json!({}));
-    let console = client.wait_output("console", "serving wasmcloud:httpserver on http://");
+    let console = client.wait_output("console", "on http://");
     let addr = console
         .lines()
         .find_map(|l| l.split("http://").nth(1))
@@ -146,26 +160,48 @@ fn debug_http() -> f64 {
 
 fn main() {
     // Build first, so no measurement includes cargo.
-    wapc_actor_wasm();
+    let actor = HttpSubject {
+        program: wapc_actor_wasm(),
+        source: wapc_actor_dir().join("src/lib.rs"),
+        never_line: wapc_line_of("greet"),
+    };
+    let component = HttpSubject {
+        program: http_component_wasm(),
+        source: http_component_dir().join("src/lib.rs"),
+        never_line: http_component_line_of("panic"),
+    };
     let mut plain = Vec::new();
     let mut debug = Vec::new();
-    let mut plain_rps = Vec::new();
-    let mut debug_rps = Vec::new();
+    let mut rates: [(Vec<f64>, Vec<f64>); 2] = Default::default();
     // Interleaved, so load changes on a shared machine hit both sides alike.
     for _ in 0..RUNS {
         plain.push(per_invocation(plain_invocations));
         debug.push(per_invocation(debug_invocations));
-        plain_rps.push(plain_http());
-        debug_rps.push(debug_http());
+        for (subject, (plain_rps, debug_rps)) in [&actor, &component].into_iter().zip(rates.iter_mut()) {
+            plain_rps.push(plain_http(subject));
+            debug_rps.push(debug_http(subject));
+        }
     }
     let (plain, debug) = (median(plain), median(debug));
-    let (plain_rps, debug_rps) = (median(plain_rps), median(debug_rps));
     println!("waPC Ping, per invocation (median of {RUNS}, {INVOCATIONS} invocations each):");
     println!("  wasmscope run: {plain:.1} µs ({:.0}/s)", 1e6 / plain);
     println!("  wasmscope dap: {debug:.1} µs ({:.0}/s)", 1e6 / debug);
     println!("  ratio dap/run: {:.2}×", debug / plain);
-    println!("HTTP HandleRequest, sequential keep-alive requests (median of {RUNS}, {REQUESTS} each):");
-    println!("  wasmscope run: {plain_rps:.0} requests/s");
-    println!("  wasmscope dap: {debug_rps:.0} requests/s");
-    println!("  ratio run/dap: {:.2}×", plain_rps / debug_rps);
+    let titles = [
+        "waPC HandleRequest (wasmcloud:httpserver, one key-value call)",
+        "component wasi:http/incoming-handler",
+    ];
+    for (title, (plain_rps, debug_rps)) in titles.into_iter().zip(rates) {
+        let (plain_rps, debug_rps) = (median(plain_rps), median(debug_rps));
+        println!("{title}, sequential keep-alive requests (median of {RUNS}, {REQUESTS} each):");
+        println!(
+            "  wasmscope run: {plain_rps:.0} requests/s ({:.0} µs each)",
+            1e6 / plain_rps
+        );
+        println!(
+            "  wasmscope dap: {debug_rps:.0} requests/s ({:.0} µs each)",
+            1e6 / debug_rps
+        );
+        println!("  ratio run/dap: {:.2}×", plain_rps / debug_rps);
+    }
 }

@@ -69,12 +69,17 @@ impl<R: AsyncBufRead + Unpin> MessageReader<R> {
     }
 }
 
-/// Writes one framed message.
+/// Appends one framed message to `buffer`.
+pub(crate) fn frame(buffer: &mut Vec<u8>, body: &[u8]) {
+    buffer.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    buffer.extend_from_slice(body);
+}
+
+/// Writes one framed message, in one write.
 pub(crate) async fn write_message(output: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> Result<()> {
-    output
-        .write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes())
-        .await?;
-    output.write_all(body).await?;
+    let mut buffer = Vec::with_capacity(body.len() + 32);
+    frame(&mut buffer, body);
+    output.write_all(&buffer).await?;
     output.flush().await?;
     Ok(())
 }

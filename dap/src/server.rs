@@ -8,15 +8,18 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use tokio::io::{AsyncRead, AsyncWrite, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 use wasmscope_runtime::debug::{BreakpointTable, DebugSession, SessionEvent};
 
 use crate::bridge::Bridge;
-use crate::codec::{Incoming, MessageReader, write_message};
+use crate::codec::{Incoming, MessageReader, frame};
 use crate::events::{self, EventFlush, LastException};
 use crate::host::DebugHost;
 use crate::outgoing::Outgoing;
+
+/// How many bytes of queued messages one write may carry.
+const MAX_BATCH: usize = 1 << 20;
 
 /// Whether the loop goes on after a request.
 #[derive(PartialEq, Eq)]
@@ -72,8 +75,19 @@ pub(crate) async fn serve_as(
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let writer = tokio::spawn(async move {
         let mut output = output;
+        // Every message already queued goes out in one write: tokio's stdout hands each write
+        // to a blocking thread, which made a burst of events (an actor's invocations) costly.
+        let mut buffer = Vec::new();
         while let Some(bytes) = rx.recv().await {
-            if write_message(&mut output, &bytes).await.is_err() {
+            buffer.clear();
+            frame(&mut buffer, &bytes);
+            while buffer.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(bytes) => frame(&mut buffer, &bytes),
+                    Err(_) => break,
+                }
+            }
+            if output.write_all(&buffer).await.is_err() || output.flush().await.is_err() {
                 break;
             }
         }

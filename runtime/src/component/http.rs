@@ -41,6 +41,9 @@ pub async fn serve(addr: SocketAddr) -> Result<(SocketAddr, HttpQueue)> {
             let Ok((stream, _)) = listener.accept().await else {
                 continue;
             };
+            // Responses go out in more than one write: without this, Nagle's algorithm holds
+            // the last one until the client's delayed ACK (~40 ms a keep-alive request).
+            let _ = stream.set_nodelay(true);
             let queue = queue_tx.clone();
             tokio::spawn(async move {
                 let service = service_fn(move |request| forward(request, queue.clone()));
