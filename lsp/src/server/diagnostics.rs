@@ -84,10 +84,12 @@ impl Publisher {
                     let files = tokio::task::spawn_blocking(move || workspace::scan(&roots))
                         .await
                         .unwrap_or_default();
+                    // Every file found gets a publish, empty or not: editors (and the
+                    // bench) can tell the scan has reached it.
                     for file in files {
                         self.known.insert(file.clone());
                         if self.documents.by_path(&file).is_none() {
-                            self.publish(&file, false).await;
+                            self.publish(&file, true).await;
                         }
                     }
                 }

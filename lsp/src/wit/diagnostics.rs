@@ -2,19 +2,65 @@
 //! resolving it against its `deps/` finds (foreign packages or interfaces that are not there,
 //! cycles, world elaboration), as `wit-parser` reports them.
 
+use std::collections::VecDeque;
 use std::path::Path;
+use std::sync::{Mutex, OnceLock};
 
 use crate::OpenFiles;
 use crate::finding::{Finding, Severity};
 
-use super::package::{parse, resolve};
+use super::package::{DependencyState, dependency_state, parse, resolve};
+
+/// Everything a package's diagnostics depend on: each file's name and text, sorted, and the
+/// state of its dependencies.
+#[derive(PartialEq)]
+struct PackageState {
+    files: Vec<(String, String)>,
+    dependencies: DependencyState,
+}
+
+impl PackageState {
+    fn of(path: &str, text: &str, package: &[(String, String)], open: OpenFiles) -> PackageState {
+        let mut files: Vec<(String, String)> = package.to_vec();
+        files.push((path.to_string(), text.to_string()));
+        files.sort();
+        PackageState {
+            files,
+            dependencies: dependency_state(Path::new(path), open),
+        }
+    }
+}
+
+/// How many recent valid package states are remembered.
+const REMEMBERED: usize = 8;
+
+/// Package states that parsed and resolved without a problem. A package that is valid with
+/// one of its files checked first is valid with any: after a keystroke in one file, its
+/// siblings (republished because they depend on it) need not be parsed again.
+fn known_valid() -> &'static Mutex<VecDeque<PackageState>> {
+    static VALID: OnceLock<Mutex<VecDeque<PackageState>>> = OnceLock::new();
+    VALID.get_or_init(Default::default)
+}
 
 /// Problems in one WIT file, parsed together with the other files of its package (`package`:
 /// path and text of each sibling) and resolved with its dependencies (read from disk, or
 /// from `open` when the editor has them open).
 pub(crate) fn findings(path: &str, text: &str, package: &[(String, String)], open: OpenFiles) -> Vec<Finding> {
+    let state = PackageState::of(path, text, package, open);
+    let lock = || known_valid().lock().unwrap_or_else(|p| p.into_inner());
+    if lock().contains(&state) {
+        return Vec::new();
+    }
     match parse(path, text, package) {
         Ok(group) => match resolve(Path::new(path), group, open) {
+            None => {
+                let mut valid = lock();
+                if valid.len() == REMEMBERED {
+                    valid.pop_front();
+                }
+                valid.push_back(state);
+                Vec::new()
+            }
             Some(problem) if problem.path == path || problem.path.is_empty() => vec![Finding {
                 range: problem.range,
                 severity: Severity::Error,
@@ -77,6 +123,30 @@ mod tests {
         assert_eq!(
             findings("types.wit", &broken_types, &[("api.wit".into(), api.into())], &|_| None).len(),
             1
+        );
+    }
+
+    #[test]
+    fn a_remembered_valid_package_answers_for_its_siblings_but_hides_no_later_problem() {
+        let api = "package demo:memo;\ninterface api {\n  use types.{id};\n  get: func() -> id;\n}\n";
+        let types = "package demo:memo;\ninterface types {\n  type id = u64;\n}\n";
+        let package = |name: &str, text: &str| vec![(name.to_string(), text.to_string())];
+        assert_eq!(
+            findings("memo-api.wit", api, &package("memo-types.wit", types), &|_| None),
+            vec![]
+        );
+        assert_eq!(
+            findings("memo-types.wit", types, &package("memo-api.wit", api), &|_| None),
+            vec![]
+        );
+        let broken = types.replace("u64", "nope");
+        let found = findings("memo-types.wit", &broken, &package("memo-api.wit", api), &|_| None);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&broken[found[0].range.clone()], "nope");
+        // Back to the remembered text: valid again.
+        assert_eq!(
+            findings("memo-types.wit", types, &package("memo-api.wit", api), &|_| None),
+            vec![]
         );
     }
 

@@ -183,6 +183,27 @@ fn parse_entry(entry: &Path, open: &dyn Fn(&Path) -> Option<String>) -> Option<U
     group
 }
 
+/// What a package's dependencies are: each file of each `deps/` entry with its modification
+/// time and length, and its text when the editor has it open. Equal states resolve alike.
+pub(crate) type DependencyState = Vec<(PathBuf, SystemTime, u64, Option<String>)>;
+
+pub(crate) fn dependency_state(path: &Path, open: &dyn Fn(&Path) -> Option<String>) -> DependencyState {
+    dependency_entries(path)
+        .iter()
+        .flat_map(|entry| {
+            if entry.is_dir() {
+                fingerprint(entry)
+            } else {
+                fingerprint_file(entry).into_iter().collect()
+            }
+        })
+        .map(|(file, modified, len)| {
+            let text = open(&file);
+            (file, modified, len, text)
+        })
+        .collect()
+}
+
 fn fingerprint_file(path: &Path) -> Option<(PathBuf, SystemTime, u64)> {
     let meta = std::fs::metadata(path).ok()?;
     Some((path.to_path_buf(), meta.modified().unwrap_or(UNIX_EPOCH), meta.len()))
