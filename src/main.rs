@@ -2,6 +2,7 @@
 
 mod claims_cli;
 mod demo;
+mod script;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,6 +66,17 @@ enum Command {
         /// invokes the actor's HandleRequest. Runs until interrupted.
         #[arg(long, value_name = "ADDR")]
         http: Option<std::net::SocketAddr>,
+        /// Let the actor's wasmcloud:httpclient reach this host (`api.example.com`,
+        /// `127.0.0.1:8080`; `*` for any); repeatable. No host is allowed otherwise.
+        #[arg(long = "allow-host", value_name = "HOST")]
+        allow_host: Vec<String>,
+        /// Deliver wasmcloud:messaging messages on this subject (NATS wildcards `*`, `>`) to
+        /// the actor's HandleMessage; repeatable.
+        #[arg(long = "subscribe", value_name = "SUBJECT")]
+        subscribe: Vec<String>,
+        /// Configuration a component reads through `wasi:config/store` (repeatable).
+        #[arg(long = "config", value_name = "KEY=VALUE")]
+        config: Vec<String>,
         /// Run on the debugger's instrumented engine (no session): measures its overhead.
         #[arg(long, hide = true)]
         instrumented: bool,
@@ -96,6 +108,17 @@ enum Command {
     },
     /// Build the bundled example and debug it through the DAP server, printing each stop.
     Demo,
+    /// Run scripted debug sessions (YAML: launch, breakpoints, steps, expectations) through the
+    /// DAP server, for CI: prints a transcript, exits with 1 when an expectation fails and 2
+    /// when a script cannot be read. See docs/scripted-sessions.md.
+    Debug {
+        /// Debug scripts (`--script a.yaml b.yaml`, or repeated): each runs as its own session.
+        #[arg(long = "script", value_name = "FILE", required = true, num_args = 1..)]
+        scripts: Vec<PathBuf>,
+        /// Also write a JUnit XML report here (one test suite per script, a case per step).
+        #[arg(long, value_name = "PATH")]
+        junit: Option<PathBuf>,
+    },
     /// Inspect or sign an actor's embedded claims.
     #[command(subcommand)]
     Claims(claims_cli::ClaimsCommand),
@@ -140,6 +163,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             keyvalue_file,
             allow_invalid_claims,
             http,
+            allow_host,
+            subscribe,
+            config,
             instrumented,
             debug,
             allow_remote,
@@ -169,6 +195,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 allow_invalid_claims,
                 http,
                 links: None,
+                providers: wasmscope_runtime::actor::providers::ProviderSettings {
+                    allowed_hosts: allow_host,
+                    subscriptions: subscribe,
+                },
+                config: config
+                    .iter()
+                    .map(|pair| match pair.split_once('=') {
+                        Some((k, v)) => Ok((k.to_string(), v.to_string())),
+                        None => anyhow::bail!("--config takes KEY=VALUE, got `{pair}`"),
+                    })
+                    .collect::<Result<Vec<_>>>()?,
             };
             if let Some(address) = debug {
                 let options = wasmscope_dap::host::HostOptions {
@@ -212,6 +249,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
         Command::Demo => demo::run(),
+        Command::Debug { scripts, junit } => {
+            let code = runtime.block_on(script::run(&scripts, junit.as_deref()))?;
+            // A debuggee stuck in a host call must not keep the process alive.
+            std::process::exit(code);
+        }
         Command::Claims(command) => claims_cli::claims(command),
         Command::Keys(command) => claims_cli::keys(command),
     }
@@ -233,6 +275,8 @@ async fn run_debug_host(
         config.program = chosen.program.clone();
         config.http = chosen.http.or(config.http);
         config.links = Some(chosen.links.clone());
+        config.providers = config.providers.merged(&chosen.providers);
+        config.config = chosen.config.iter().chain(&config.config).cloned().collect();
     } else if actor.is_some() {
         anyhow::bail!(
             "--actor selects an actor of a manifest; `{}` is a module",

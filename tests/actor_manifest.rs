@@ -249,23 +249,24 @@ fn an_unknown_capability_is_named() {
     let scratch = Scratch::new("unknown");
     let links = "        - type: link
           properties:
-            target: nats
+            target: blobs
             namespace: wasmcloud
-            package: messaging
-            interfaces: [consumer]";
+            package: blobstore
+            interfaces: [blobstore]";
     let manifest = scratch.write(
         "wadm.yaml",
         &wadm(links).replace(
             "    - name: kvstore",
-            "    - name: nats\n      type: capability\n      properties:\n        image: ghcr.io/wasmcloud/messaging-nats:0.23.1\n    - name: kvstore",
+            "    - name: blobs\n      type: capability\n      properties:\n        image: ghcr.io/wasmcloud/blobstore-fs:0.10.1\n    - name: kvstore",
         ),
     );
     let output = run(&manifest, &[]);
     assert_eq!(
         String::from_utf8(output.stderr).unwrap(),
         format!(
-            "wasmscope: in `{}`: the link from `counter` to `nats` needs `wasmcloud:messaging`, which wasmscope has no \
-             built-in provider for (it provides wasmcloud:keyvalue, wasmcloud:logging, wasmcloud:httpserver)\n",
+            "wasmscope: in `{}`: the link from `counter` to `blobs` needs `wasmcloud:blobstore`, which wasmscope has no \
+             built-in provider for (it provides wasmcloud:keyvalue, wasmcloud:logging, wasmcloud:httpclient, \
+             wasmcloud:messaging, wasmcloud:httpserver)\n",
             manifest.display()
         )
     );

@@ -4,120 +4,12 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde_json::{Value, json};
+use support::host::DebugHost;
 use support::*;
-
-const LISTENING: &str = "wasmscope: debugger listening on ";
-const SERVING: &str = "wasmscope: serving wasi:http/incoming-handler on http://";
-
-/// A `wasmscope run --debug` process; its stderr is collected (and echoed for failures).
-struct Host {
-    child: Child,
-    stderr: Arc<Mutex<String>>,
-    debug_addr: String,
-    http_addr: String,
-}
-
-impl Drop for Host {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Host {
-    /// Serves the HTTP component fixture, with `args` before the program.
-    fn start(args: &[&str], env: &[(&str, &str)]) -> Host {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_wasmscope"));
-        command
-            .args(["run", "--debug", "127.0.0.1:0", "--http", "127.0.0.1:0"])
-            .args(args)
-            .arg(http_component_wasm())
-            .env_remove("WASMSCOPE_DEBUG_TOKEN")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        for (name, value) in env {
-            command.env(name, value);
-        }
-        let mut child = command.spawn().unwrap();
-        let stderr = collect(child.stderr.take().unwrap());
-        let mut host = Host {
-            child,
-            stderr,
-            debug_addr: String::new(),
-            http_addr: String::new(),
-        };
-        host.debug_addr = host.wait_line(LISTENING).split(' ').next().unwrap().to_string();
-        host.http_addr = host.wait_line(SERVING);
-        host
-    }
-
-    /// The rest of the first stderr line starting with `prefix`, waiting for it.
-    fn wait_line(&mut self, prefix: &str) -> String {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let text = self.stderr.lock().unwrap().clone();
-            if let Some(rest) = text.lines().find_map(|l| l.strip_prefix(prefix)) {
-                return rest.to_string();
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("the host exited ({status}) before printing {prefix:?}:\n{text}");
-            }
-            assert!(Instant::now() < deadline, "no {prefix:?} line on stderr:\n{text}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Waits until stderr contains `needle`.
-    fn wait_for(&mut self, needle: &str) {
-        let deadline = Instant::now() + TIMEOUT;
-        while !self.stderr.lock().unwrap().contains(needle) {
-            assert!(Instant::now() < deadline, "stderr never contained {needle:?}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn get(&self, path: &str) -> (String, String) {
-        http_request(&self.http_addr, "GET", path, "")
-    }
-
-    /// A request on its own thread, for one that will wait at a breakpoint.
-    fn get_later(&self, path: &str) -> JoinHandle<(String, String)> {
-        let (addr, path) = (self.http_addr.clone(), path.to_string());
-        std::thread::spawn(move || http_request(&addr, "GET", &path, ""))
-    }
-
-    fn wait_exit(&mut self) -> Option<i32> {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.code();
-            }
-            assert!(Instant::now() < deadline, "the host did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-fn collect(stream: impl Read + Send + 'static) -> Arc<Mutex<String>> {
-    let text = Arc::new(Mutex::new(String::new()));
-    let sink = text.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            eprintln!("host: {line}");
-            let mut text = sink.lock().unwrap();
-            text.push_str(&line);
-            text.push('\n');
-        }
-    });
-    text
-}
 
 fn ok(status_and_body: (String, String), path: &str) {
     assert_eq!(
@@ -173,7 +65,7 @@ fn stopped_in_handler(client: &mut DapClient, reason: &str) -> String {
 
 #[test]
 fn attach_pause_detach_and_attach_again_while_the_component_serves() {
-    let mut host = Host::start(&[], &[]);
+    let mut host = DebugHost::start("127.0.0.1:0", &[], &[]);
     ok(host.get("/before"), "/before");
 
     // Attach, and a breakpoint applies to the next request.
@@ -245,7 +137,7 @@ fn attach_pause_detach_and_attach_again_while_the_component_serves() {
 
 #[test]
 fn a_second_client_is_refused_and_the_first_goes_on() {
-    let mut host = Host::start(&[], &[]);
+    let mut host = DebugHost::start("127.0.0.1:0", &[], &[]);
     let mut first = DapClient::connect(&host.debug_addr);
     initialize(&mut first);
     first.request_ok("attach", json!({}));
@@ -272,7 +164,7 @@ fn a_second_client_is_refused_and_the_first_goes_on() {
 
 #[test]
 fn an_attach_needs_the_right_token() {
-    let mut host = Host::start(&["--token", "s3cret"], &[]);
+    let mut host = DebugHost::start("127.0.0.1:0", &["--token", "s3cret"], &[]);
     let mut client = DapClient::connect(&host.debug_addr);
     initialize(&mut client);
     let missing = client.request("attach", json!({}));
@@ -307,7 +199,7 @@ fn an_attach_needs_the_right_token() {
     client.request_ok("disconnect", json!({}));
 
     // The environment variable works as --token does.
-    let host = Host::start(&[], &[("WASMSCOPE_DEBUG_TOKEN", "from-env")]);
+    let host = DebugHost::start("127.0.0.1:0", &[], &[("WASMSCOPE_DEBUG_TOKEN", "from-env")]);
     let mut client = DapClient::connect(&host.debug_addr);
     initialize(&mut client);
     assert_eq!(client.request("attach", json!({ "token": "s3cret" }))["success"], false);
@@ -334,28 +226,8 @@ fn other_than_loopback_needs_allow_remote() {
     assert_eq!(output.status.code(), Some(2), "--allow-remote needs --debug");
 
     // With --allow-remote it listens on every interface (reached here through loopback).
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
-        .args(["run", "--debug", "0.0.0.0:0", "--allow-remote", "--http", "127.0.0.1:0"])
-        .arg(http_component_wasm())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = collect(child.stderr.take().unwrap());
-    let mut host = Host {
-        child,
-        stderr,
-        debug_addr: String::new(),
-        http_addr: String::new(),
-    };
-    let listening = host.wait_line(LISTENING);
-    let port = listening
-        .split(' ')
-        .next()
-        .unwrap()
-        .strip_prefix("0.0.0.0:")
-        .unwrap()
-        .to_string();
+    let host = DebugHost::start("0.0.0.0:0", &["--allow-remote"], &[]);
+    let port = host.debug_addr.strip_prefix("0.0.0.0:").unwrap();
     let mut client = DapClient::connect(&format!("127.0.0.1:{port}"));
     initialize(&mut client);
     client.request_ok("attach", json!({}));
@@ -363,7 +235,7 @@ fn other_than_loopback_needs_allow_remote() {
 
 #[test]
 fn the_stdio_adapter_bridges_an_attach_to_the_host() {
-    let mut host = Host::start(&["--token", "t0ken"], &[]);
+    let mut host = DebugHost::start("127.0.0.1:0", &["--token", "t0ken"], &[]);
     let mut client = DapClient::new();
     initialize(&mut client);
 

@@ -93,7 +93,10 @@ fn requests_that_need_a_stopped_program_say_so() {
     client.initialize();
     let response = client.request("stackTrace", json!({ "threadId": 1 }));
     assert_eq!(response["success"], false);
-    assert_eq!(response["message"], "no program is running: send `launch` (or `attach`) first");
+    assert_eq!(
+        response["message"],
+        "no program is running: send `launch` (or `attach`) first"
+    );
     client.launch_again_loop();
 }
 

@@ -7,10 +7,8 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
 use serde_json::{Value, json};
+use support::host::DebugHost;
 use support::*;
 
 /// The `initialize` arguments Visual Studio's Debug Adapter Host sends.
@@ -208,50 +206,9 @@ fn a_launch_as_visual_studio_sends_it() {
     );
 }
 
-/// A host serving the HTTP component under `wasmscope run --debug`.
-struct Host {
-    child: Child,
-    debug_addr: String,
-    http_addr: String,
-}
-
-impl Drop for Host {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_host() -> Host {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
-        .args(["run", "--debug", "127.0.0.1:0", "--http", "127.0.0.1:0"])
-        .arg(http_component_wasm())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut host = Host {
-        child,
-        debug_addr: String::new(),
-        http_addr: String::new(),
-    };
-    while host.debug_addr.is_empty() || host.http_addr.is_empty() {
-        let line = lines.next().expect("the host ended early").unwrap();
-        if let Some(rest) = line.strip_prefix("wasmscope: debugger listening on ") {
-            host.debug_addr = rest.split(' ').next().unwrap().to_string();
-        } else if let Some(rest) = line.strip_prefix("wasmscope: serving wasi:http/incoming-handler on http://") {
-            host.http_addr = rest.to_string();
-        }
-    }
-    // Keep draining stderr so the host never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    host
-}
-
 #[test]
 fn an_attach_as_visual_studio_sends_it() {
-    let host = start_host();
+    let host = DebugHost::start("127.0.0.1:0", &[], &[]);
     let mut client = DapClient::new();
     client.request_ok("initialize", visual_studio_initialize());
     client.wait_event("initialized");

@@ -82,6 +82,38 @@ impl<W: AsyncWrite + Unpin> DapClient<W> {
         }
     }
 
+    /// The next event, or `None` when none arrives within `wait` (scripted sessions wait with
+    /// their own timeout and report what they saw instead).
+    pub async fn next_event_within(&mut self, wait: Duration) -> Result<Option<Value>> {
+        if let Some(event) = self.events.pop_front() {
+            return Ok(Some(event));
+        }
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let message = match tokio::time::timeout_at(deadline, self.incoming.recv()).await {
+                Err(_) => return Ok(None),
+                Ok(None) => bail!("the adapter closed the connection"),
+                Ok(Some(message)) => message,
+            };
+            if message["type"] == "event" {
+                return Ok(Some(message));
+            }
+        }
+    }
+
+    /// An event that has already arrived, without waiting.
+    pub fn try_next_event(&mut self) -> Option<Value> {
+        if let Some(event) = self.events.pop_front() {
+            return Some(event);
+        }
+        while let Ok(message) = self.incoming.try_recv() {
+            if message["type"] == "event" {
+                return Some(message);
+            }
+        }
+        None
+    }
+
     async fn receive(&mut self) -> Result<Value> {
         tokio::time::timeout(TIMEOUT, self.incoming.recv())
             .await

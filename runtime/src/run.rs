@@ -88,7 +88,7 @@ async fn run_component(config: &ProgramConfig, engine: &wasmtime::Engine, image:
     store.set_epoch_deadline(u64::MAX / 2);
     match kind {
         component::ComponentKind::Command => {
-            let command = component::instantiate_command(&mut store, &compiled).await?;
+            let command = component::instantiate_command(&mut store, &compiled, config).await?;
             match component::run_command(&mut store, &command).await {
                 Ok(code) => Ok(code),
                 Err(trap) => {
@@ -98,7 +98,7 @@ async fn run_component(config: &ProgramConfig, engine: &wasmtime::Engine, image:
             }
         }
         component::ComponentKind::HttpHandler => {
-            let proxy = component::instantiate_proxy(&mut store, &compiled).await?;
+            let proxy = component::instantiate_proxy(&mut store, &compiled, config).await?;
             let addr = config.http.context("no HTTP address")?;
             let (bound, mut queue) = component::http::serve(addr).await?;
             eprintln!("wasmscope: serving wasi:http/incoming-handler on http://{bound}");

@@ -9,6 +9,7 @@
 // Every test binary includes this module but uses only part of it.
 #![allow(dead_code)]
 
+pub mod host;
 pub mod lsp;
 
 use std::collections::VecDeque;

@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use dap_types::{Capabilities, ExceptionBreakpointsFilter};
 use serde::Deserialize;
 use serde_json::Value;
+use wasmscope_runtime::actor::providers::ProviderSettings;
 use wasmscope_runtime::actor::{Invocation, PayloadFormat, manifest};
 use wasmscope_runtime::debug::{DebugSession, LaunchConfig};
 use wasmscope_runtime::host::ProgramConfig;
@@ -51,6 +52,15 @@ struct LaunchArguments {
     /// Serve `wasmcloud:httpserver` on this loopback address (`127.0.0.1:8080`; port 0 picks
     /// one): each request invokes the actor's `HandleRequest`.
     http: Option<std::net::SocketAddr>,
+    /// Hosts the actor's `wasmcloud:httpclient` may reach (`host` or `host:port`, `*` for any).
+    #[serde(default)]
+    allowed_hosts: Vec<String>,
+    /// Subjects whose `wasmcloud:messaging` messages go to the actor's `HandleMessage`.
+    #[serde(default)]
+    subscriptions: Vec<String>,
+    /// What a component reads through `wasi:config/store`: `{ "key": "value" }`.
+    #[serde(default)]
+    config: BTreeMap<String, String>,
     /// Keep a waPC actor loaded after `invoke`, taking more invocations from the debug console
     /// (`.invoke OP=PAYLOAD`) until the session ends.
     #[serde(default)]
@@ -122,11 +132,18 @@ impl Server {
             bail!("a program is already running in this session");
         }
         let args: LaunchArguments = arguments("launch", args)?;
+        let mut manifest_config = Vec::new();
+        let mut providers = ProviderSettings {
+            allowed_hosts: args.allowed_hosts.clone(),
+            subscriptions: args.subscriptions.clone(),
+        };
         let (program, http, links) = match (&args.program, &args.manifest) {
             (Some(program), None) => (program.clone(), args.http, None),
             (None, Some(manifest)) => {
                 let plan = manifest::load(manifest)?;
                 let actor = plan.actor_to_debug(args.actor.as_deref())?;
+                providers = providers.merged(&actor.providers);
+                manifest_config = actor.config.clone();
                 for note in &plan.notes {
                     let _ = self
                         .events_tx
@@ -165,6 +182,9 @@ impl Server {
             allow_invalid_claims: args.allow_invalid_claims,
             http,
             links,
+            providers,
+            // The launch's own pairs come last, so they win.
+            config: manifest_config.into_iter().chain(args.config).collect(),
         };
         let config = LaunchConfig {
             program,

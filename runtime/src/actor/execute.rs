@@ -61,7 +61,23 @@ pub async fn execute(
         ProgramKind::Wapc => {
             wapc::initialize(store, instance).await?;
             let mut failed = false;
-            while let Some(Request { invocation, reply }) = invocations.recv().await {
+            loop {
+                // Messages the last invocation published to the actor's own subscriptions run
+                // first; then the next request from outside.
+                let messaging = &mut store.data_mut().actor.providers.messaging;
+                let Request { invocation, reply } = match messaging.next_delivery() {
+                    Some(invocation) => Request {
+                        invocation,
+                        reply: None,
+                    },
+                    None => match invocations.recv().await {
+                        Some(request) => {
+                            store.data_mut().actor.providers.messaging.outside_invocation();
+                            request
+                        }
+                        None => break,
+                    },
+                };
                 let outcome = wapc::invoke(store, instance, &invocation).await;
                 failed |= matches!(outcome, Outcome::Error(_));
                 let go_on = report(&invocation, &outcome);

@@ -17,17 +17,23 @@ pub fn compile(engine: &Engine, bytes: &[u8], config: &ProgramConfig) -> Result<
         .with_context(|| format!("cannot compile the component `{}`", config.program.display()))
 }
 
-/// Instantiates the component as a `wasi:cli/command` (linked with WASI preview 2). An error
-/// means it cannot run here at all.
-pub async fn instantiate_command(store: &mut Store<HostState>, component: &Component) -> Result<Command> {
+/// Instantiates the component as a `wasi:cli/command` (linked with WASI preview 2 and the
+/// host's capabilities, `config`'s values for `wasi:config`). An error means it cannot run
+/// here at all.
+pub async fn instantiate_command(
+    store: &mut Store<HostState>,
+    component: &Component,
+    config: &ProgramConfig,
+) -> Result<Command> {
     let mut linker: Linker<HostState> = Linker::new(store.engine());
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    super::capabilities::add_to_linker(&mut linker, &config.config)?;
     Command::instantiate_async(&mut *store, component, &linker)
         .await
         .map_err(anyhow::Error::from)
         .context(
             "cannot instantiate the component as a `wasi:cli/command` (does it export `wasi:cli/run` \
-             and import only WASI 0.2 interfaces?)",
+             and import only WASI 0.2, wasi:keyvalue, wasi:config and wasi:logging interfaces?)",
         )
 }
 

@@ -2,6 +2,7 @@
 //! running it with WASI preview 2 under `wasmscope run` and the debugger alike: a
 //! `wasi:cli/run` command once, a `wasi:http/incoming-handler` once per HTTP request.
 
+mod capabilities;
 mod command;
 mod detect;
 pub mod http;

@@ -23,5 +23,8 @@ pub fn prepare_component(config: &ProgramConfig, kind: ComponentKind, log: LogSi
         ),
         _ => {}
     }
-    Ok(ActorState::new(Providers::new(config.keyvalue_file.as_deref())?, log))
+    Ok(ActorState::new(
+        Providers::new(config.keyvalue_file.as_deref(), &config.providers)?,
+        log,
+    ))
 }

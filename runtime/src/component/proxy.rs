@@ -11,18 +11,24 @@ use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::p2::bindings::{Proxy, ProxyPre};
 
 use super::http::{HttpRequest, plain};
-use crate::host::HostState;
+use crate::host::{HostState, ProgramConfig};
 
-/// Links WASI 0.2 and `wasi:http` and instantiates the component as a `wasi:http/proxy`.
-pub async fn instantiate_proxy(store: &mut Store<HostState>, component: &Component) -> Result<Proxy> {
+/// Links WASI 0.2, `wasi:http` and the host's capabilities (`config`'s values for
+/// `wasi:config`) and instantiates the component as a `wasi:http/proxy`.
+pub async fn instantiate_proxy(
+    store: &mut Store<HostState>,
+    component: &Component,
+    config: &ProgramConfig,
+) -> Result<Proxy> {
     let mut linker: Linker<HostState> = Linker::new(store.engine());
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+    super::capabilities::add_to_linker(&mut linker, &config.config)?;
     let pre = linker
         .instantiate_pre(component)
         .map_err(anyhow::Error::from)
         .and_then(|pre| ProxyPre::new(pre).map_err(anyhow::Error::from))
-        .context("cannot link the component as a `wasi:http/proxy` (does it import only WASI 0.2 interfaces?)")?;
+        .context("cannot link the component as a `wasi:http/proxy` (does it import only WASI 0.2, wasi:http, wasi:keyvalue, wasi:config and wasi:logging?)")?;
     Ok(pre.instantiate_async(&mut *store).await?)
 }
 

@@ -267,10 +267,10 @@ async fn load_component(
     install_handler(&mut store, Handler(controller.clone()), shared);
     let entry = match kind {
         component::ComponentKind::Command => {
-            Entry::Component(component::instantiate_command(&mut store, &compiled).await?)
+            Entry::Component(component::instantiate_command(&mut store, &compiled, &config.program).await?)
         }
         component::ComponentKind::HttpHandler => {
-            let proxy = component::instantiate_proxy(&mut store, &compiled).await?;
+            let proxy = component::instantiate_proxy(&mut store, &compiled, &config.program).await?;
             let addr = config.program.http.context("no HTTP address")?;
             let (bound, queue) = component::http::serve(addr).await?;
             let text = format!("serving wasi:http/incoming-handler on http://{bound}");

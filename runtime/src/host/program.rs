@@ -36,6 +36,11 @@ pub struct ProgramConfig {
     pub http: Option<std::net::SocketAddr>,
     /// Contracts a manifest links the actor to; `None` (no manifest) allows every contract.
     pub links: Option<Vec<String>>,
+    /// HTTP client hosts and messaging subscriptions (command line, launch, or links).
+    pub providers: crate::actor::providers::ProviderSettings,
+    /// Configuration a component reads through `wasi:config/store` (`--config KEY=VALUE`, a
+    /// launch's `config`); a later pair wins.
+    pub config: Vec<(String, String)>,
 }
 
 impl ProgramConfig {

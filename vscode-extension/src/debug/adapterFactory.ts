@@ -1,5 +1,6 @@
 // How VS Code reaches the debug adapter: `launch` starts `wasmscope dap` (DAP over stdio);
-// `attach` connects to an adapter that is already serving, `wasmscope dap --listen HOST:PORT`.
+// `attach` connects to a program serving debuggers, `wasmscope run --debug HOST:PORT` (or to an
+// adapter serving sessions, `wasmscope dap --listen HOST:PORT`).
 
 import * as vscode from 'vscode';
 

@@ -135,7 +135,7 @@ function resolveAttach(config: Config): Resolution {
     return {
       kind: 'error',
       message:
-        'wasmscope: an attach configuration needs "port", the port of a running `wasmscope dap --listen 127.0.0.1:PORT`.',
+        'wasmscope: an attach configuration needs "port", the port of a program started with `wasmscope run --debug 127.0.0.1:PORT`.',
     };
   }
   const host = typeof config['host'] === 'string' && config['host'] !== '' ? config['host'] : '127.0.0.1';

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use super::{ActorPlan, Plan, contract_for, http_address, local_image};
+use super::{ActorPlan, Plan, configure_provider, contract_for, http_address, local_image};
 use crate::actor::claims;
 use crate::actor::providers::http_server;
 
@@ -50,6 +50,8 @@ pub(super) fn plan(value: &serde_json::Value, base: &Path) -> Result<Plan> {
             program,
             links: Vec::new(),
             http: None,
+            providers: Default::default(),
+            config: Vec::new(),
         });
     }
     for link in &manifest.links {
@@ -73,6 +75,12 @@ pub(super) fn plan(value: &serde_json::Value, base: &Path) -> Result<Plan> {
                 .context("a wasmcloud:httpserver link needs a PORT or ADDRESS value")?;
             actor.http = Some(http_address(&port, &mut notes)?);
         }
+        configure_provider(actor, contract, |keys| {
+            link.values
+                .iter()
+                .find(|(k, _)| keys.iter().any(|key| k.eq_ignore_ascii_case(key)))
+                .map(|(_, v)| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+        });
         actor.links.push(contract.to_string());
     }
     Ok(Plan { actors, notes })

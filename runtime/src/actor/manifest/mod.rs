@@ -14,7 +14,7 @@ pub use run::run_manifest;
 
 use anyhow::{Context, Result, bail};
 
-use super::providers::{CONTRACTS, http_server};
+use super::providers::{CONTRACTS, ProviderSettings, http_server};
 
 /// What a manifest asks to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +34,41 @@ pub struct ActorPlan {
     pub links: Vec<String>,
     /// Where its `wasmcloud:httpserver` link serves.
     pub http: Option<SocketAddr>,
+    /// Its `wasmcloud:httpclient` links' `allowed_hosts`, its `wasmcloud:messaging` links'
+    /// `subscriptions`.
+    pub providers: ProviderSettings,
+    /// What a component reads through `wasi:config/store`: its wadm `config` properties.
+    pub config: Vec<(String, String)>,
 }
+
+/// A comma-separated link value (`allowed_hosts: "a.com, b.com"`) as its entries.
+fn list_value(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// Takes what a provider's link configures: the HTTP client's allowed hosts, the messaging
+/// subscriptions (the keys wasmCloud's providers read, in any case).
+fn configure_provider(actor: &mut ActorPlan, contract: &str, value: impl Fn(&[&str]) -> Option<String>) {
+    match contract {
+        HTTP_CLIENT => {
+            if let Some(hosts) = value(&["allowed_hosts", "ALLOWED_HOSTS"]) {
+                actor.providers.allowed_hosts.extend(list_value(&hosts));
+            }
+        }
+        MESSAGING => {
+            if let Some(subjects) = value(&["subscriptions", "SUBSCRIPTION", "SUBSCRIPTIONS"]) {
+                actor.providers.subscriptions.extend(list_value(&subjects));
+            }
+        }
+        _ => {}
+    }
+}
+
+const HTTP_CLIENT: &str = "wasmcloud:httpclient";
+const MESSAGING: &str = "wasmcloud:messaging";
 
 impl Plan {
     /// The one actor a debug session runs: the one named `name`, or the only one there is.

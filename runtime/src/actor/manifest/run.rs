@@ -35,6 +35,9 @@ pub async fn run_manifest(path: &Path, base: &ProgramConfig, target: Option<&str
             program: actor.program.clone(),
             http: actor.http,
             links: Some(actor.links.clone()),
+            providers: base.providers.merged(&actor.providers),
+            // The command line's pairs come last, so they win.
+            config: actor.config.iter().chain(&base.config).cloned().collect(),
             invocations: if target.as_deref() == Some(actor.name.as_str()) {
                 base.invocations.clone()
             } else {

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Result, bail};
 use serde_json::Value;
 
-use super::{ActorPlan, Plan, contract_for, http_address, local_image};
+use super::{ActorPlan, Plan, configure_provider, contract_for, http_address, local_image};
 use crate::actor::providers::http_server;
 
 pub(super) fn plan(manifest: &Value, base: &Path) -> Result<Plan> {
@@ -31,7 +31,9 @@ pub(super) fn plan(manifest: &Value, base: &Path) -> Result<Plan> {
                 name,
                 program,
                 links: Vec::new(),
+                providers: Default::default(),
                 http: None,
+                config: component_config(component),
             }),
             None => notes.push(format!("skipping `{name}` ({image}): only local images run here")),
         }
@@ -70,10 +72,30 @@ pub(super) fn plan(manifest: &Value, base: &Path) -> Result<Plan> {
                     .unwrap_or_else(|| "127.0.0.1:8000".to_string());
                 actor.http = Some(http_address(&address, &mut notes)?);
             }
+            configure_provider(actor, contract, |keys| {
+                keys.iter().find_map(|k| config_value(properties, k))
+            });
             actor.links.push(contract.to_string());
         }
     }
     Ok(Plan { actors, notes })
+}
+
+/// A component's `config` blocks (`properties.config[*].properties`), in order.
+fn component_config(component: &Value) -> Vec<(String, String)> {
+    let blocks = component["properties"]["config"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    blocks
+        .iter()
+        .filter_map(|block| block["properties"].as_object())
+        .flatten()
+        .map(|(key, value)| {
+            let value = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+            (key.clone(), value)
+        })
+        .collect()
 }
 
 /// The 0.x contract a link is about: from `namespace`/`package`/`interfaces`, or from the
@@ -93,6 +115,7 @@ fn link_contract(link: &Value, source: &Value, target: &Value) -> Result<String>
         .unwrap_or_default();
     Ok(match (namespace, package) {
         ("wasi", "http") if interfaces.contains(&"incoming-handler") => http_server::CONTRACT.to_string(),
+        ("wasi", "http") if interfaces.contains(&"outgoing-handler") => "wasmcloud:httpclient".to_string(),
         ("wasmcloud", "httpserver") => http_server::CONTRACT.to_string(),
         ("wasi" | "wasmcloud", "keyvalue") => "wasmcloud:keyvalue".to_string(),
         ("wasi" | "wasmcloud", "logging") => "wasmcloud:logging".to_string(),

@@ -17,6 +17,8 @@ enum Value {
     String(String),
     List(Vec<String>),
     Set(BTreeSet<String>),
+    /// A value a component (`wasi:keyvalue`) set that is not UTF-8 text.
+    Bytes(Vec<u8>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -278,6 +280,69 @@ impl KeyValue {
     }
 }
 
+/// The byte-valued view components use (`wasi:keyvalue`): the same entries and file as the
+/// waPC operations, so UTF-8 values are the strings `Get` and `Set` see. Every change is saved
+/// at once, as `call` does.
+impl KeyValue {
+    /// The value of `key`; `None` when it is not there. A list or set is an error.
+    pub fn get_bytes(&mut self, key: &str) -> Result<Option<Vec<u8>>, String> {
+        self.expire();
+        match self.entries.get(key).map(|e| &e.value) {
+            Some(Value::String(text)) => Ok(Some(text.clone().into_bytes())),
+            Some(Value::Bytes(bytes)) => Ok(Some(bytes.clone())),
+            Some(_) => Err(wrong_type(key)),
+            None => Ok(None),
+        }
+    }
+
+    pub fn set_bytes(&mut self, key: &str, value: Vec<u8>) -> Result<(), String> {
+        self.expire();
+        let value = match String::from_utf8(value) {
+            Ok(text) => Value::String(text),
+            Err(e) => Value::Bytes(e.into_bytes()),
+        };
+        self.put(key.to_string(), value, None);
+        self.save()
+    }
+
+    pub fn delete(&mut self, key: &str) -> Result<(), String> {
+        self.expire();
+        if self.entries.remove(key).is_some() {
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    pub fn exists(&mut self, key: &str) -> bool {
+        self.expire();
+        self.entries.contains_key(key)
+    }
+
+    /// Every key, in order.
+    pub fn keys(&mut self) -> Vec<String> {
+        self.expire();
+        self.entries.keys().cloned().collect()
+    }
+
+    /// Adds `delta` to the unsigned integer text at `key` (0 when absent); returns the sum.
+    pub fn increment(&mut self, key: &str, delta: u64) -> Result<u64, String> {
+        self.expire();
+        let current = match self.entries.get(key).map(|e| &e.value) {
+            Some(Value::String(text)) => text
+                .parse::<u64>()
+                .map_err(|_| format!("the value of `{key}` is not an unsigned integer"))?,
+            Some(_) => return Err(wrong_type(key)),
+            None => 0,
+        };
+        let value = current
+            .checked_add(delta)
+            .ok_or_else(|| format!("adding {delta} to `{key}` overflows"))?;
+        self.put(key.to_string(), Value::String(value.to_string()), None);
+        self.save()?;
+        Ok(value)
+    }
+}
+
 fn wrong_type(key: &str) -> String {
     format!("the value of `{key}` is of another kind (string, list or set) than this operation needs")
 }
@@ -401,5 +466,27 @@ mod tests {
         let error = KeyValue::persisted(file.clone()).unwrap_err().to_string();
         assert!(error.contains("is not a wasmscope key-value file"), "{error}");
         std::fs::remove_file(&file).unwrap();
+    }
+
+    #[test]
+    fn components_see_the_strings_actors_set() {
+        let mut kv = KeyValue::default();
+        call(&mut kv, "Set", json!({"key": "a", "value": "x", "expires": 0})).unwrap();
+        assert_eq!(kv.get_bytes("a"), Ok(Some(b"x".to_vec())));
+        assert_eq!(kv.increment("n", 2), Ok(2));
+        assert_eq!(kv.increment("n", 3), Ok(5));
+        assert_eq!(
+            call(&mut kv, "Get", json!({"key": "n"})),
+            Ok(json!({"value": "5", "exists": true}))
+        );
+        kv.set_bytes("raw", vec![0xff, 0]).unwrap();
+        assert_eq!(kv.get_bytes("raw"), Ok(Some(vec![0xff, 0])));
+        assert_eq!(
+            kv.increment("a", 1),
+            Err("the value of `a` is not an unsigned integer".into())
+        );
+        kv.delete("a").unwrap();
+        assert!(!kv.exists("a"));
+        assert_eq!(kv.keys(), ["n", "raw"]);
     }
 }

@@ -1,22 +1,58 @@
 //! Built-in capability providers, selected by the contract an actor calls
 //! (`__host_call`'s namespace), with the wasmCloud 0.x msgpack payloads.
 
+mod http_client;
 pub mod http_server;
 mod keyvalue;
 mod logging;
+mod messaging;
 mod msgpack;
 
+pub use http_client::HttpClient;
 pub use keyvalue::KeyValue;
+pub use messaging::{HANDLE_MESSAGE, Messaging};
 
 use super::log::LogSink;
 
 /// The contracts the built-in providers answer.
-pub const CONTRACTS: [&str; 2] = [keyvalue::CONTRACT, logging::CONTRACT];
+pub const CONTRACTS: [&str; 4] = [
+    keyvalue::CONTRACT,
+    logging::CONTRACT,
+    http_client::CONTRACT,
+    messaging::CONTRACT,
+];
+
+/// What the providers are configured with, beyond the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProviderSettings {
+    /// Hosts `wasmcloud:httpclient` may reach (`host` or `host:port`; `*` for any).
+    pub allowed_hosts: Vec<String>,
+    /// Subjects (NATS wildcards allowed) whose `wasmcloud:messaging` messages the actor
+    /// receives as `HandleMessage`.
+    pub subscriptions: Vec<String>,
+}
+
+impl ProviderSettings {
+    /// Both sets of hosts and subscriptions (the command line's and a manifest link's).
+    pub fn merged(&self, other: &ProviderSettings) -> ProviderSettings {
+        let join = |a: &[String], b: &[String]| {
+            let mut all = a.to_vec();
+            all.extend(b.iter().filter(|x| !a.contains(x)).cloned());
+            all
+        };
+        ProviderSettings {
+            allowed_hosts: join(&self.allowed_hosts, &other.allowed_hosts),
+            subscriptions: join(&self.subscriptions, &other.subscriptions),
+        }
+    }
+}
 
 /// The providers of one actor host.
 #[derive(Debug, Default)]
 pub struct Providers {
     pub keyvalue: KeyValue,
+    pub http_client: HttpClient,
+    pub messaging: Messaging,
     /// What the actor's signed claims allow; `None` allows every contract (an unsigned module
     /// run for local development).
     pub granted: Option<Grant>,
@@ -34,12 +70,14 @@ pub struct Grant {
 
 impl Providers {
     /// Fresh providers; the key-value store is kept in `keyvalue_file` when one is given.
-    pub fn new(keyvalue_file: Option<&std::path::Path>) -> anyhow::Result<Providers> {
+    pub fn new(keyvalue_file: Option<&std::path::Path>, settings: &ProviderSettings) -> anyhow::Result<Providers> {
         Ok(Providers {
             keyvalue: match keyvalue_file {
                 Some(file) => KeyValue::persisted(file.to_path_buf())?,
                 None => KeyValue::default(),
             },
+            http_client: HttpClient::new(settings.allowed_hosts.clone()),
+            messaging: Messaging::new(settings.subscriptions.clone()),
             granted: None,
             linked: None,
         })
@@ -76,6 +114,8 @@ impl Providers {
         match namespace {
             keyvalue::CONTRACT => self.keyvalue.call(operation, payload),
             logging::CONTRACT => logging::call(operation, payload, log),
+            http_client::CONTRACT => self.http_client.call(operation, payload),
+            messaging::CONTRACT => self.messaging.call(operation, payload, log),
             _ => Err(format!(
                 "no capability provider for `{namespace}`: wasmscope provides {}",
                 CONTRACTS.join(", ")

@@ -1,0 +1,211 @@
+//! `wasmcloud:messaging`: in-process publish/subscribe. An actor's subscriptions come from
+//! its manifest link (`subscriptions`) or `--subscribe`; a message it publishes on a subject
+//! it subscribes to is delivered back to it as a `HandleMessage` invocation, run right after
+//! the current one. Every publish is logged, so the debug console shows the traffic.
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use super::msgpack::{decode, encode};
+use crate::actor::invocation::Invocation;
+use crate::actor::log::{LogLevel, LogSink};
+
+pub(super) const CONTRACT: &str = "wasmcloud:messaging";
+
+/// Deliveries caused by deliveries (a handler publishing what it subscribes to) stop here.
+const MAX_HOPS: u32 = 16;
+
+/// The operation a subscriber receives messages with.
+pub const HANDLE_MESSAGE: &str = "HandleMessage";
+
+#[derive(Deserialize)]
+struct PublishArgs {
+    subject: String,
+    #[serde(rename = "replyTo", default)]
+    reply_to: String,
+    #[serde(with = "serde_bytes", default)]
+    body: Vec<u8>,
+}
+
+#[derive(Deserialize)]
+struct RequestArgs {
+    subject: String,
+}
+
+#[derive(Serialize)]
+struct PublishResponse {
+    published: bool,
+}
+
+#[derive(Serialize)]
+struct BrokerMessage<'a> {
+    subject: &'a str,
+    #[serde(rename = "replyTo")]
+    reply_to: &'a str,
+    #[serde(with = "serde_bytes")]
+    body: &'a [u8],
+}
+
+#[derive(Serialize)]
+struct HandleMessageArgs<'a> {
+    message: BrokerMessage<'a>,
+}
+
+#[derive(Debug, Default)]
+pub struct Messaging {
+    subscriptions: Vec<String>,
+    /// Messages for this actor, with how many deliveries deep each one is.
+    pending: VecDeque<(Invocation, u32)>,
+    /// How many deliveries deep the running invocation is (0: a request from outside).
+    hops: u32,
+}
+
+impl Messaging {
+    pub fn new(subscriptions: Vec<String>) -> Self {
+        Messaging {
+            subscriptions,
+            ..Messaging::default()
+        }
+    }
+
+    pub(super) fn call(&mut self, operation: &str, payload: &[u8], log: &LogSink) -> Result<Vec<u8>, String> {
+        match operation {
+            "Publish" => {
+                let args: PublishArgs = decode(operation, payload)?;
+                self.publish(&args, log);
+                encode(&PublishResponse { published: true })
+            }
+            "Request" => {
+                let args: RequestArgs = decode(operation, payload)?;
+                // A reply would have to come from a handler of this same actor, which can't
+                // run while it waits in this call.
+                Err(format!(
+                    "no responder for `{}`: wasmscope's in-process messaging has no other actor to answer a request",
+                    args.subject
+                ))
+            }
+            other => Err(format!("`{CONTRACT}` has no operation `{other}`")),
+        }
+    }
+
+    fn publish(&mut self, message: &PublishArgs, log: &LogSink) {
+        let body = String::from_utf8_lossy(&message.body);
+        log.log(
+            LogLevel::Info,
+            "messaging",
+            &format!("published on `{}`: {body}", message.subject),
+        );
+        if !self.subscriptions.iter().any(|s| subject_matches(s, &message.subject)) {
+            return;
+        }
+        let hops = self.hops + 1;
+        if hops > MAX_HOPS {
+            log.log(
+                LogLevel::Warn,
+                "messaging",
+                &format!(
+                    "dropped the message on `{}`: {MAX_HOPS} handlers in a row published to their own subscriptions (a loop?)",
+                    message.subject
+                ),
+            );
+            return;
+        }
+        let args = HandleMessageArgs {
+            message: BrokerMessage {
+                subject: &message.subject,
+                reply_to: &message.reply_to,
+                body: &message.body,
+            },
+        };
+        if let Ok(payload) = encode(&args) {
+            let invocation = Invocation {
+                operation: HANDLE_MESSAGE.into(),
+                payload,
+            };
+            self.pending.push_back((invocation, hops));
+        }
+    }
+
+    /// The next message for this actor, if any: it runs before anything else.
+    pub fn next_delivery(&mut self) -> Option<Invocation> {
+        let (invocation, hops) = self.pending.pop_front()?;
+        self.hops = hops;
+        Some(invocation)
+    }
+
+    /// An invocation from outside (a request, the command line) starts a chain afresh.
+    pub fn outside_invocation(&mut self) {
+        self.hops = 0;
+    }
+}
+
+/// NATS subject matching: `*` is one token, a final `>` one or more.
+fn subject_matches(pattern: &str, subject: &str) -> bool {
+    let mut tokens = subject.split('.');
+    for part in pattern.split('.') {
+        match (part, tokens.next()) {
+            (">", Some(_)) => return true,
+            ("*", Some(_)) => {}
+            (part, Some(token)) if part == token => {}
+            _ => return false,
+        }
+    }
+    tokens.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[test]
+    fn nats_wildcards() {
+        assert!(subject_matches("a.b", "a.b"));
+        assert!(subject_matches("a.*", "a.b"));
+        assert!(!subject_matches("a.*", "a.b.c"));
+        assert!(subject_matches("a.>", "a.b.c"));
+        assert!(!subject_matches("a.>", "a"));
+        assert!(!subject_matches("a.b", "a.c"));
+        assert!(!subject_matches("a.b.c", "a.b"));
+    }
+
+    fn publish(messaging: &mut Messaging, subject: &str, log: &LogSink) {
+        let payload =
+            rmp_serde::to_vec_named(&serde_json::json!({ "subject": subject, "replyTo": "", "body": [] })).unwrap();
+        messaging.call("Publish", &payload, log).unwrap();
+    }
+
+    #[test]
+    fn own_subscriptions_are_delivered_and_loops_end() {
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let log = LogSink::new(
+            LogLevel::Info,
+            Arc::new(move |level, _, text| sink.lock().unwrap().push(format!("{level}: {text}"))),
+        );
+        let mut messaging = Messaging::new(vec!["loop.>".into()]);
+        publish(&mut messaging, "elsewhere", &log);
+        assert!(messaging.next_delivery().is_none());
+        messaging.outside_invocation();
+        publish(&mut messaging, "loop.start", &log);
+        let mut deliveries = 0;
+        // A handler that always publishes again: delivered MAX_HOPS times, then dropped.
+        while let Some(invocation) = messaging.next_delivery() {
+            assert_eq!(invocation.operation, HANDLE_MESSAGE);
+            deliveries += 1;
+            publish(&mut messaging, "loop.again", &log);
+        }
+        assert_eq!(deliveries, MAX_HOPS);
+        let lines = lines.lock().unwrap();
+        assert_eq!(lines[0], "info: published on `elsewhere`: ");
+        assert!(
+            lines
+                .last()
+                .unwrap()
+                .starts_with("warn: dropped the message on `loop.again`"),
+            "{lines:?}"
+        );
+    }
+}
