@@ -215,7 +215,9 @@ impl Publisher {
         };
         let open = self.documents.texts();
         let Some(findings) = super::guarded(|| crate::analyze(path, &text, &|p| open.get(p).cloned())) else {
-            if self.shown.contains(&uri) {
+            // Nothing to analyse (a YAML file that is no manifest, or an analysis that failed):
+            // an open document still hears that it has no problems, for its version.
+            if self.shown.contains(&uri) || version.is_some() {
                 self.send(uri, Vec::new(), version).await;
             }
             return;
