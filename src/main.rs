@@ -192,6 +192,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     .collect::<Result<_>>()?,
                 log_level,
                 keyvalue_file,
+                keyvalue_store: None,
                 allow_invalid_claims,
                 http,
                 links: None,

@@ -318,3 +318,93 @@ fn the_debugger_launches_a_manifests_actor_with_its_links() {
         "missing `program` (the .wasm to run) or `manifest`"
     );
 }
+
+/// Two actors of one manifest, each serving HTTP, count visits in one key-value store.
+#[test]
+fn the_actors_of_a_manifest_share_one_key_value_store() {
+    let scratch = Scratch::new("shared-kv");
+    let component = |name: &str| {
+        format!(
+            "    - name: {name}
+      type: component
+      properties:
+        image: {image}
+      traits:
+        - type: link
+          properties:
+            target: kvstore
+            namespace: wasi
+            package: keyvalue
+            interfaces: [store, atomics]
+    - name: http-{name}
+      type: capability
+      properties:
+        image: ghcr.io/wasmcloud/http-server:0.23.0
+      traits:
+        - type: link
+          properties:
+            target: {name}
+            namespace: wasi
+            package: http
+            interfaces: [incoming-handler]
+            source:
+              config:
+                - name: http-{name}
+                  properties:
+                    address: 127.0.0.1:0
+",
+            image = actor_image()
+        )
+    };
+    let manifest = scratch.write(
+        "shared.wadm.yaml",
+        &format!(
+            "apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: shared
+spec:
+  components:
+{}{}    - name: kvstore
+      type: capability
+      properties:
+        image: ghcr.io/wasmcloud/keyvalue-redis:0.28.1
+",
+            component("left"),
+            component("right")
+        ),
+    );
+    /// Killed however the test ends.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .arg("run")
+        .arg(&manifest)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let _running = Running(child);
+    let mut addresses = Vec::new();
+    while addresses.len() < 2 {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap_or(0) > 0, "the run ended early");
+        if let Some(addr) = line
+            .trim()
+            .strip_prefix("wasmscope: serving wasmcloud:httpserver on http://")
+        {
+            addresses.push(addr.to_string());
+        }
+    }
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    let first = http_request(&addresses[0], "GET", "/shared", "");
+    let second = http_request(&addresses[1], "GET", "/shared", "");
+    assert_eq!(first.1, "GET /shared? (0 bytes): visit 1\n");
+    assert_eq!(second.1, "GET /shared? (0 bytes): visit 2\n");
+}

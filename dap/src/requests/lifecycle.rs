@@ -179,6 +179,7 @@ impl Server {
                 None => Default::default(),
             },
             keyvalue_file: args.keyvalue_file,
+            keyvalue_store: None,
             allow_invalid_claims: args.allow_invalid_claims,
             http,
             links,

@@ -28,7 +28,7 @@ pub fn prepare(kind: ProgramKind, config: &ProgramConfig, module: &[u8]) -> Resu
         )),
         _ => {}
     }
-    let mut providers = Providers::new(config.keyvalue_file.as_deref(), &config.providers)?;
+    let mut providers = Providers::new(config)?;
     providers.linked = config.links.clone();
     let (claims, warning) = claims::admit(module, config.allow_invalid_claims)?;
     notes.extend(warning);

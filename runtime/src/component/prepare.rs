@@ -24,7 +24,7 @@ pub fn prepare_component(config: &ProgramConfig, kind: ComponentKind, log: LogSi
         _ => {}
     }
     Ok(ActorState::new(
-        Providers::new(config.keyvalue_file.as_deref(), &config.providers)?,
+        Providers::new(config)?,
         log,
     ))
 }

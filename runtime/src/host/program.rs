@@ -28,6 +28,9 @@ pub struct ProgramConfig {
     pub log_level: LogLevel,
     /// Where the key-value provider keeps its data between runs; in memory when unset.
     pub keyvalue_file: Option<PathBuf>,
+    /// A key-value store shared with the run's other actors (a manifest's); when unset the
+    /// actor gets its own, from `keyvalue_file`.
+    pub keyvalue_store: Option<crate::actor::providers::SharedKeyValue>,
     /// Run an actor whose signed claims fail verification (tampered, expired), for local
     /// development; its capability claims are still enforced.
     pub allow_invalid_claims: bool,

@@ -6,6 +6,7 @@ use anyhow::{Result, bail};
 use tokio::task::JoinSet;
 
 use super::load;
+use crate::actor::providers::SharedKeyValue;
 use crate::host::{EngineMode, ProgramConfig};
 use crate::run::run_program;
 
@@ -29,6 +30,8 @@ pub async fn run_manifest(path: &Path, base: &ProgramConfig, target: Option<&str
         (None, _) if base.invocations.is_empty() => None,
         (None, _) => bail!("the manifest runs several actors: say which one to invoke with --actor NAME"),
     };
+    // The actors share one key-value store, as they would share a lattice's provider.
+    let store = SharedKeyValue::open(base.keyvalue_file.as_deref())?;
     let mut tasks = JoinSet::new();
     for actor in plan.actors {
         let config = ProgramConfig {
@@ -36,6 +39,7 @@ pub async fn run_manifest(path: &Path, base: &ProgramConfig, target: Option<&str
             http: actor.http,
             links: Some(actor.links.clone()),
             providers: base.providers.merged(&actor.providers),
+            keyvalue_store: Some(store.clone()),
             // The command line's pairs come last, so they win.
             config: actor.config.iter().chain(&base.config).cloned().collect(),
             invocations: if target.as_deref() == Some(actor.name.as_str()) {

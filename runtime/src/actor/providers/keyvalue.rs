@@ -2,7 +2,8 @@
 //! expiry), optionally persisted to a JSON file so state survives between debug sessions.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -92,6 +93,27 @@ struct ListResponse {
 #[derive(Serialize)]
 struct SetOperationResponse {
     new_count: i32,
+}
+
+/// One store for every actor of a run that is linked to key-value (the actors of a manifest
+/// share their provider, as a wasmCloud lattice's actors share theirs).
+#[derive(Debug, Clone, Default)]
+pub struct SharedKeyValue(Arc<Mutex<KeyValue>>);
+
+impl SharedKeyValue {
+    /// Kept in `file` when one is given, else in memory.
+    pub fn open(file: Option<&Path>) -> anyhow::Result<Self> {
+        let store = match file {
+            Some(file) => KeyValue::persisted(file.to_path_buf())?,
+            None => KeyValue::default(),
+        };
+        Ok(SharedKeyValue(Arc::new(Mutex::new(store))))
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, KeyValue> {
+        // A panic while holding the lock leaves the entries as they were: keep serving them.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 impl KeyValue {

@@ -9,7 +9,7 @@ mod messaging;
 mod msgpack;
 
 pub use http_client::HttpClient;
-pub use keyvalue::KeyValue;
+pub use keyvalue::{KeyValue, SharedKeyValue};
 pub use messaging::{HANDLE_MESSAGE, Messaging};
 
 use super::log::LogSink;
@@ -50,7 +50,7 @@ impl ProviderSettings {
 /// The providers of one actor host.
 #[derive(Debug, Default)]
 pub struct Providers {
-    pub keyvalue: KeyValue,
+    pub keyvalue: SharedKeyValue,
     pub http_client: HttpClient,
     pub messaging: Messaging,
     /// What the actor's signed claims allow; `None` allows every contract (an unsigned module
@@ -69,12 +69,14 @@ pub struct Grant {
 }
 
 impl Providers {
-    /// Fresh providers; the key-value store is kept in `keyvalue_file` when one is given.
-    pub fn new(keyvalue_file: Option<&std::path::Path>, settings: &ProviderSettings) -> anyhow::Result<Providers> {
+    /// The providers of one actor: the run's shared key-value store when it has one, else one
+    /// of its own kept in `keyvalue_file` (when given).
+    pub fn new(config: &crate::host::ProgramConfig) -> anyhow::Result<Providers> {
+        let settings = &config.providers;
         Ok(Providers {
-            keyvalue: match keyvalue_file {
-                Some(file) => KeyValue::persisted(file.to_path_buf())?,
-                None => KeyValue::default(),
+            keyvalue: match &config.keyvalue_store {
+                Some(shared) => shared.clone(),
+                None => SharedKeyValue::open(config.keyvalue_file.as_deref())?,
             },
             http_client: HttpClient::new(settings.allowed_hosts.clone()),
             messaging: Messaging::new(settings.subscriptions.clone()),
@@ -112,7 +114,7 @@ impl Providers {
             ));
         }
         match namespace {
-            keyvalue::CONTRACT => self.keyvalue.call(operation, payload),
+            keyvalue::CONTRACT => self.keyvalue.lock().call(operation, payload),
             logging::CONTRACT => logging::call(operation, payload, log),
             http_client::CONTRACT => self.http_client.call(operation, payload),
             messaging::CONTRACT => self.messaging.call(operation, payload, log),

@@ -3,6 +3,8 @@
 //! one bucket, opened as `""` or `"default"`; any other name is `no-such-store`. A failure is
 //! the interface's `error` variant, never a trap.
 
+use std::sync::MutexGuard;
+
 use wasmtime::component::Resource;
 use wasmtime_wasi::WasiView;
 
@@ -19,12 +21,12 @@ pub struct Bucket;
 
 impl HostState {
     /// The store behind `bucket`, once the handle is known to be live.
-    fn bucket_store(&mut self, bucket: &Resource<Bucket>) -> Result<&mut KeyValue, Error> {
+    fn bucket_store(&mut self, bucket: &Resource<Bucket>) -> Result<MutexGuard<'_, KeyValue>, Error> {
         self.ctx()
             .table
             .get(bucket)
             .map_err(|e| Error::Other(format!("not an open bucket: {e}")))?;
-        Ok(&mut self.actor.providers.keyvalue)
+        Ok(self.actor.providers.keyvalue.lock())
     }
 }
 
@@ -85,7 +87,7 @@ impl batch::Host for HostState {
         bucket: Resource<Bucket>,
         keys: Vec<String>,
     ) -> Result<Vec<Option<(String, Vec<u8>)>>, Error> {
-        let store = self.bucket_store(&bucket)?;
+        let mut store = self.bucket_store(&bucket)?;
         keys.into_iter()
             .map(|key| {
                 let value = store.get_bytes(&key).map_err(Error::Other)?;
@@ -95,7 +97,7 @@ impl batch::Host for HostState {
     }
 
     fn set_many(&mut self, bucket: Resource<Bucket>, key_values: Vec<(String, Vec<u8>)>) -> Result<(), Error> {
-        let store = self.bucket_store(&bucket)?;
+        let mut store = self.bucket_store(&bucket)?;
         for (key, value) in key_values {
             store.set_bytes(&key, value).map_err(Error::Other)?;
         }
@@ -103,7 +105,7 @@ impl batch::Host for HostState {
     }
 
     fn delete_many(&mut self, bucket: Resource<Bucket>, keys: Vec<String>) -> Result<(), Error> {
-        let store = self.bucket_store(&bucket)?;
+        let mut store = self.bucket_store(&bucket)?;
         for key in keys {
             store.delete(&key).map_err(Error::Other)?;
         }
