@@ -177,6 +177,41 @@ fn a_panic_in_a_component_stops_at_the_panicking_line() {
 const SERVING: &str = "serving wasi:http/incoming-handler on http://";
 
 #[test]
+fn an_http_component_reaches_allowed_hosts_only() {
+    /// Kills the server however the test ends.
+    struct Server(std::process::Child);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let (upstream, served) = one_request_http_server();
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+            .args(["run", "--http", "127.0.0.1:0", "--allow-host", &upstream])
+            .arg(http_component_wasm())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = std::io::BufReader::new(server.0.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    let addr = line
+        .trim_end()
+        .strip_prefix(&format!("wasmscope: {SERVING}"))
+        .unwrap()
+        .to_string();
+    let (_, body) = http_request(&addr, "GET", &format!("/fetch/{upstream}/greeting"), "");
+    assert_eq!(body, "fetched 200: hello");
+    assert!(served.join().unwrap().starts_with("GET /greeting HTTP/1.1\r\n"));
+    // Any other host: wasi:http's `HTTP-request-denied`, and nothing is sent.
+    let (_, body) = http_request(&addr, "GET", "/fetch/127.0.0.1:9/secret", "");
+    assert_eq!(body, "fetch failed: ErrorCode::HttpRequestDenied");
+}
+
+#[test]
 fn run_serves_an_http_component_until_killed() {
     /// Kills the server however the test ends.
     struct Server(std::process::Child);

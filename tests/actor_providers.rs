@@ -3,10 +3,7 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::process::{Command, Output};
-use std::thread::JoinHandle;
 
 use serde_json::json;
 use support::*;
@@ -23,33 +20,11 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A one-request HTTP server on loopback: answers `hello` and returns the request it read.
-fn one_request_server() -> (String, JoinHandle<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let served = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-        let mut request = Vec::new();
-        let mut buffer = [0u8; 1024];
-        while !request.ends_with(b"\r\n\r\n") {
-            let n = stream.read(&mut buffer).unwrap();
-            assert!(n > 0, "the client closed early");
-            request.extend_from_slice(&buffer[..n]);
-        }
-        stream
-            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello")
-            .unwrap();
-        String::from_utf8(request).unwrap()
-    });
-    (addr, served)
-}
-
 #[test]
 fn the_http_client_reaches_allowed_hosts_only() {
     let wasm = wapc_actor_wasm();
     let wasm = wasm.to_str().unwrap();
-    let (addr, served) = one_request_server();
+    let (addr, served) = one_request_http_server();
     let fetch = format!("Fetch=http://{addr}/status?x=1");
     let output = run(&[wasm, "--allow-host", &addr, "--invoke", &fetch]);
     assert_eq!(text(&output.stdout), "Fetch: 200 hello\n", "{}", text(&output.stderr));
@@ -117,7 +92,7 @@ fn messages_on_subscribed_subjects_reach_handle_message() {
 fn a_manifest_links_configure_hosts_and_subscriptions() {
     let dir = std::env::temp_dir().join(format!("wasmscope-providers-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let (addr, served) = one_request_server();
+    let (addr, served) = one_request_http_server();
     let manifest = dir.join("app.wadm.yaml");
     std::fs::write(
         &manifest,

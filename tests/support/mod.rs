@@ -711,6 +711,29 @@ pub fn http_request(addr: &str, method: &str, target: &str, body: &str) -> (Stri
     (head.lines().next().unwrap().to_string(), body.to_string())
 }
 
+/// A one-request HTTP server on loopback: answers `hello` and returns the request it read.
+pub fn one_request_http_server() -> (String, std::thread::JoinHandle<String>) {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let served = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 1024];
+        while !request.ends_with(b"\r\n\r\n") {
+            let n = stream.read(&mut buffer).unwrap();
+            assert!(n > 0, "the client closed early");
+            request.extend_from_slice(&buffer[..n]);
+        }
+        stream
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello")
+            .unwrap();
+        String::from_utf8(request).unwrap()
+    });
+    (addr, served)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

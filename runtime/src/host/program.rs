@@ -67,9 +67,11 @@ pub struct HostState {
     pub actor: ActorState,
 }
 
-/// wasi:http's embedder hooks: the defaults, and no outgoing requests (the HTTP client
-/// provider is not there yet).
-struct HttpHooks;
+/// wasi:http's embedder hooks: outgoing requests (`wasi:http/outgoing-handler`) only to the
+/// hosts the configuration allows, as for waPC's `wasmcloud:httpclient`.
+struct HttpHooks {
+    allowed_hosts: Vec<String>,
+}
 
 type OutgoingResponse = Box<
     dyn Future<
@@ -86,11 +88,25 @@ type OutgoingResponse = Box<
 impl WasiHttpHooks for HttpHooks {
     fn send_request(
         &mut self,
-        _request: hyper::Request<wasmtime_wasi_http::WasiBody>,
-        _options: Option<wasmtime_wasi_http::RequestOptions>,
+        request: hyper::Request<wasmtime_wasi_http::WasiBody>,
+        options: Option<wasmtime_wasi_http::RequestOptions>,
         _io: Box<dyn Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
     ) -> OutgoingResponse {
-        Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) })
+        let uri = request.uri();
+        let allowed = uri
+            .host()
+            .is_some_and(|host| crate::actor::providers::host_allowed(&self.allowed_hosts, host, uri.port_u16()));
+        if !allowed {
+            return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
+        }
+        Box::new(async move {
+            use http_body_util::BodyExt;
+            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            Ok((
+                response.map(BodyExt::boxed_unsync),
+                Box::new(io) as Box<dyn Future<Output = Result<(), wasmtime_wasi_http::Error>> + Send>,
+            ))
+        })
     }
 }
 
@@ -156,7 +172,9 @@ pub fn new_store(engine: &Engine, config: &ProgramConfig, stdio: Stdio, actor: A
         HostState {
             wasi: builder.build_p1(),
             http: WasiHttpCtx::new(),
-            http_hooks: HttpHooks,
+            http_hooks: HttpHooks {
+                allowed_hosts: config.providers.allowed_hosts.clone(),
+            },
             actor,
         },
     ))

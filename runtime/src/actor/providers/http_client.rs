@@ -116,12 +116,18 @@ impl HttpClient {
     }
 
     fn allows(&self, host: &str, port: Option<u16>) -> bool {
-        self.allowed_hosts.iter().any(|allowed| {
-            allowed == "*"
-                || allowed.eq_ignore_ascii_case(host)
-                || port.is_some_and(|port| allowed.eq_ignore_ascii_case(&format!("{host}:{port}")))
-        })
+        host_allowed(&self.allowed_hosts, host, port)
     }
+}
+
+/// Whether `host` (on `port`) is among `allowed` (`host`, `host:port`, or `*`): the rule for
+/// waPC's `wasmcloud:httpclient` and components' `wasi:http/outgoing-handler` alike.
+pub fn host_allowed(allowed: &[String], host: &str, port: Option<u16>) -> bool {
+    allowed.iter().any(|allowed| {
+        allowed == "*"
+            || allowed.eq_ignore_ascii_case(host)
+            || port.is_some_and(|port| allowed.eq_ignore_ascii_case(&format!("{host}:{port}")))
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ mod logging;
 mod messaging;
 mod msgpack;
 
-pub use http_client::HttpClient;
+pub use http_client::{HttpClient, host_allowed};
 pub use keyvalue::{KeyValue, SharedKeyValue};
 pub use messaging::{HANDLE_MESSAGE, Messaging};
 
