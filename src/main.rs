@@ -193,6 +193,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 log_level,
                 keyvalue_file,
                 keyvalue_store: None,
+                message_bus: None,
                 allow_invalid_claims,
                 http,
                 links: None,

@@ -214,3 +214,89 @@ fn a_delivered_message_stops_at_a_breakpoint_in_its_handler() {
     client.wait_output("console", "HandleMessage: ");
     client.wait_event("exited");
 }
+
+#[test]
+fn a_message_reaches_the_other_actors_of_a_manifest_that_subscribe() {
+    let dir = std::env::temp_dir().join(format!("wasmscope-bus-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let manifest = dir.join("bus.wadm.yaml");
+    let image = format!("file://{}", wapc_actor_wasm().display());
+    std::fs::write(
+        &manifest,
+        format!(
+            r#"apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: bus
+spec:
+  components:
+    - name: announcer
+      type: component
+      properties:
+        image: {image}
+      traits:
+        - type: link
+          properties:
+            target: nats
+            namespace: wasmcloud
+            package: messaging
+            interfaces: [consumer]
+    - name: listener
+      type: component
+      properties:
+        image: {image}
+      traits:
+        - type: link
+          properties:
+            target: nats
+            namespace: wasmcloud
+            package: messaging
+            interfaces: [consumer]
+            target_config:
+              - name: subjects
+                properties:
+                  subscriptions: "alerts.*"
+        - type: link
+          properties:
+            target: kv
+            namespace: wasi
+            package: keyvalue
+            interfaces: [store]
+    - name: nats
+      type: capability
+      properties:
+        image: ghcr.io/wasmcloud/messaging-nats:0.23.0
+    - name: kv
+      type: capability
+      properties:
+        image: ghcr.io/wasmcloud/keyvalue-redis:0.28.1
+"#
+        ),
+    )
+    .unwrap();
+    let output = run(&[
+        manifest.to_str().unwrap(),
+        "--actor",
+        "announcer",
+        "--invoke",
+        "Announce=alerts.fire hot",
+        "--invoke",
+        "Announce=other.news ignored",
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = text(&output.stderr);
+    // The announcer does not subscribe: only the listener handles the message, once.
+    assert_eq!(
+        text(&output.stdout),
+        "Announce: published: true\nAnnounce: published: true\nHandleMessage: \n",
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr
+            .matches("[info wapc-actor] message on alerts.fire: hot\n")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(!stderr.contains("other.news ignored\n[info wapc-actor]"), "{stderr}");
+}

@@ -68,3 +68,27 @@ pub struct Token {
     pub range: Range<usize>,
     pub kind: TokenKind,
 }
+
+/// What a folded region holds, for editors that treat kinds apart (fold all comments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FoldKind {
+    /// A block: braces, a manifest's mapping or list, a TOML table.
+    Region,
+    Comment,
+    Imports,
+}
+
+/// A region of a file that can be folded: from the line `range` starts on to the line it
+/// ends on (always a later line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fold {
+    pub range: Range<usize>,
+    pub kind: FoldKind,
+}
+
+/// A span of a file naming another file (or folder) on disk, which the editor opens on click.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub range: Range<usize>,
+    pub target: PathBuf,
+}

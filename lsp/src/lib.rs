@@ -7,6 +7,7 @@
 mod answer;
 pub mod check;
 mod finding;
+mod folding;
 mod language;
 mod line_index;
 mod manifest;
@@ -18,7 +19,7 @@ mod wit;
 
 use std::path::Path;
 
-pub use answer::{Completion, CompletionKind, Edit, Location, Token, TokenKind};
+pub use answer::{Completion, CompletionKind, Edit, Fold, FoldKind, Link, Location, Token, TokenKind};
 pub use finding::{Finding, Severity};
 pub use language::Language;
 pub use server::serve_stdio;
@@ -122,6 +123,29 @@ pub fn semantic_tokens(path: &Path, text: &str) -> Option<Vec<Token>> {
         )),
         Language::Widl => Some(widl::tokens(text)),
         Language::WadmManifest | Language::HostManifest | Language::WasmcloudToml => None,
+    }
+}
+
+/// The regions of a file that fold (blocks, comment runs, import runs), in text order, each
+/// over several lines and one per start line.
+pub fn folding_ranges(path: &Path, text: &str) -> Option<Vec<Fold>> {
+    let folds = match Language::of(path, text)? {
+        Language::Wit => wit::folding_ranges(text),
+        Language::Widl => widl::folding_ranges(text),
+        Language::WadmManifest | Language::HostManifest => manifest::folding::yaml(text),
+        Language::WasmcloudToml => manifest::folding::toml(text),
+    };
+    Some(folding::one_per_line(text, folds))
+}
+
+/// The values of a manifest naming a local file that exists (images, actors, project
+/// folders), each linked to it; `None` for files of no kind we link from.
+pub fn document_links(path: &Path, text: &str) -> Option<Vec<Link>> {
+    match Language::of(path, text)? {
+        Language::WadmManifest => Some(manifest::links::wadm(path, text)),
+        Language::HostManifest => Some(manifest::links::host(path, text)),
+        Language::WasmcloudToml => Some(manifest::links::wasmcloud_toml(path, text)),
+        Language::Wit | Language::Widl => None,
     }
 }
 

@@ -10,6 +10,8 @@ mod capabilities;
 mod convert;
 mod diagnostics;
 mod documents;
+mod progress;
+mod symbols;
 mod workspace;
 
 use std::collections::HashMap;
@@ -23,8 +25,10 @@ use tower_lsp_server::ls_types::{
     DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams,
     InitializeParams, InitializeResult, InitializedParams, Location, MarkupContent, MarkupKind, MessageType,
     PrepareRenameResponse, ReferenceParams, RenameParams, SemanticTokens, SemanticTokensParams, SemanticTokensResult,
-    ServerInfo, TextDocumentPositionParams, TextEdit, Uri, WorkspaceEdit,
+    ServerInfo, TextDocumentPositionParams, TextEdit, Uri, WorkspaceEdit, WorkspaceSymbolParams,
+    WorkspaceSymbolResponse,
 };
+use tower_lsp_server::ls_types::{DocumentLink, DocumentLinkParams, FoldingRange, FoldingRangeParams};
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::Language;
@@ -37,6 +41,8 @@ use documents::{Documents, path_of};
 struct Setup {
     roots: Vec<PathBuf>,
     watch: bool,
+    /// The client shows progress the server starts (`window.workDoneProgress`).
+    progress: bool,
 }
 
 struct Backend {
@@ -44,6 +50,7 @@ struct Backend {
     documents: Arc<Documents>,
     jobs: Queue,
     setup: Mutex<Setup>,
+    symbols: Arc<symbols::Index>,
 }
 
 /// A request's document, resolved: its path, text and the byte offset of the position.
@@ -176,6 +183,7 @@ impl LanguageServer for Backend {
         *self.setup.lock().unwrap_or_else(|p| p.into_inner()) = Setup {
             roots: workspace::roots(&params),
             watch: workspace::can_watch(&params),
+            progress: progress::supported(&params),
         };
         Ok(InitializeResult {
             capabilities: capabilities::server_capabilities(),
@@ -188,12 +196,17 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let (roots, watch) = {
+        let (roots, watch, show_progress) = {
             let setup = self.setup.lock().unwrap_or_else(|p| p.into_inner());
-            (setup.roots.clone(), setup.watch)
+            (setup.roots.clone(), setup.watch, setup.progress)
         };
         if !roots.is_empty() {
-            self.jobs.push(Job::Scan(roots));
+            let progress = if show_progress {
+                progress::ScanProgress::start(self.client.clone())
+            } else {
+                progress::ScanProgress::none()
+            };
+            self.jobs.push(Job::Scan(roots, progress));
         }
         if watch {
             // The client answers later; nothing else waits for it.
@@ -264,6 +277,23 @@ impl LanguageServer for Backend {
                 .map(|s| convert::document_symbol(&index, s))
                 .collect(),
         )))
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        let open = self
+            .open_files()
+            .into_iter()
+            .filter_map(|(path, text)| {
+                let (uri, _) = self.documents.by_path(&path)?;
+                Some((path, symbols::OpenFile { uri, text }))
+            })
+            .collect();
+        // Reading and parsing the files that changed since the last query is blocking work.
+        let index = self.symbols.clone();
+        let found = tokio::task::spawn_blocking(move || index.query(&params.query, &open))
+            .await
+            .unwrap_or_default();
+        Ok(Some(WorkspaceSymbolResponse::Flat(found)))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -399,6 +429,37 @@ impl LanguageServer for Backend {
             data: convert::semantic_tokens(&document.text, tokens),
         })))
     }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let uri = params.text_document.uri;
+        let Some(document) = self.documents.get(&uri) else {
+            return Ok(None);
+        };
+        let Some(folds) = guarded(|| crate::folding_ranges(&path_of(&uri), &document.text)) else {
+            return Ok(None);
+        };
+        let index = LineIndex::new(&document.text);
+        Ok(Some(
+            folds.into_iter().map(|f| convert::folding_range(&index, f)).collect(),
+        ))
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let uri = params.text_document.uri;
+        let Some(document) = self.documents.get(&uri) else {
+            return Ok(None);
+        };
+        let Some(links) = guarded(|| crate::document_links(&path_of(&uri), &document.text)) else {
+            return Ok(None);
+        };
+        let index = LineIndex::new(&document.text);
+        Ok(Some(
+            links
+                .into_iter()
+                .filter_map(|l| convert::document_link(&index, l))
+                .collect(),
+        ))
+    }
 }
 
 /// Serves LSP on stdin/stdout until the client says `exit` or closes stdin.
@@ -406,13 +467,15 @@ pub async fn serve_stdio() {
     crate::transport_guard::guard(tokio::io::stdin(), tokio::io::stdout(), |input, output| async move {
         let (service, socket) = LspService::new(|client| {
             let documents = Arc::new(Documents::default());
-            let (jobs, publisher) = Publisher::new(client.clone(), documents.clone());
+            let symbols = Arc::new(symbols::Index::default());
+            let (jobs, publisher) = Publisher::new(client.clone(), documents.clone(), symbols.known.clone());
             tokio::spawn(publisher.run());
             Backend {
                 client,
                 documents,
                 jobs,
                 setup: Mutex::new(Setup::default()),
+                symbols,
             }
         });
         Server::new(input, output, socket).serve(service).await;

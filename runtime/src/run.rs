@@ -57,6 +57,9 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
         true
     };
     let (sender, queue) = queue_with(&config.invocations);
+    if let Some(bus) = &config.message_bus {
+        store.data_mut().actor.providers.messaging.join(bus, &sender);
+    }
     // While serving HTTP the queue stays open: the program runs until it is killed. Otherwise
     // the sender goes now, so the queue ends after the given invocations.
     let _serving = match http_server::start_for(kind, config, &sender).await? {

@@ -28,12 +28,15 @@ impl LspClient {
                 "completionProvider",
                 "definitionProvider",
                 "documentFormattingProvider",
+                "documentLinkProvider",
                 "documentSymbolProvider",
+                "foldingRangeProvider",
                 "hoverProvider",
                 "referencesProvider",
                 "renameProvider",
                 "semanticTokensProvider",
                 "textDocumentSync",
+                "workspaceSymbolProvider",
             ]
         );
         // Incremental sync (2), with open and close notifications.
@@ -42,6 +45,7 @@ impl LspClient {
             json!({ "openClose": true, "change": 2 })
         );
         assert_eq!(capabilities["documentSymbolProvider"], true);
+        assert_eq!(capabilities["workspaceSymbolProvider"], true);
         assert_eq!(capabilities["hoverProvider"], true);
         assert_eq!(
             capabilities["completionProvider"],

@@ -180,6 +180,7 @@ impl Server {
             },
             keyvalue_file: args.keyvalue_file,
             keyvalue_store: None,
+            message_bus: None,
             allow_invalid_claims: args.allow_invalid_claims,
             http,
             links,

@@ -62,27 +62,12 @@ fn items<'a>(doc: &'a Node, key: &str) -> impl Iterator<Item = &'a Node> {
         .filter(|n| n.is_map())
 }
 
-/// A path to a local file, as written, unless it is a registry reference or substituted
-/// from the environment (`${VAR}`).
-fn local(reference: &str, extensions: &[&str]) -> Option<String> {
-    if reference.contains("${") {
-        return None;
-    }
-    match local_file::local_path(reference) {
-        Some(path) => Some(path.to_string()),
-        None => extensions
-            .iter()
-            .any(|e| reference.ends_with(e))
-            .then(|| reference.to_string()),
-    }
-}
-
 fn missing_files(path: &Path, doc: &Node, open: OpenFiles, out: &mut Vec<Finding>) {
     let mut check = |node: &Node, extensions: &[&str], what: &str| {
-        let Some(file) = node.as_str().and_then(|r| local(r, extensions)) else {
+        let Some(file) = node.as_str().and_then(|r| local_file::local_reference(r, extensions)) else {
             return;
         };
-        if !local_file::exists(&local_file::resolve(path, &file), open) {
+        if !local_file::exists(&local_file::resolve(path, file), open) {
             out.push(Finding {
                 range: node.range.clone(),
                 severity: Severity::Error,
@@ -104,9 +89,11 @@ fn missing_files(path: &Path, doc: &Node, open: OpenFiles, out: &mut Vec<Finding
 fn local_actors<'a>(path: &Path, doc: &'a Node) -> Vec<(&'a Node, String, wasm_file::Read)> {
     strings(doc, "actors")
         .filter_map(|actor| {
-            let file = local(actor.as_str()?, &[".wasm"])?;
-            let on_disk = local_file::resolve(path, &file);
-            on_disk.is_file().then(|| (actor, file, wasm_file::read(&on_disk)))
+            let file = local_file::local_reference(actor.as_str()?, &[".wasm"])?;
+            let on_disk = local_file::resolve(path, file);
+            on_disk
+                .is_file()
+                .then(|| (actor, file.to_string(), wasm_file::read(&on_disk)))
         })
         .collect()
 }
@@ -307,11 +294,11 @@ pub(crate) fn hover(path: &Path, text: &str, offset: usize) -> Option<(Range<usi
     let doc = parsed.document_at(offset)?;
     let actor = strings(doc, "actors").find(|a| a.range.start <= offset && offset <= a.range.end);
     if let Some(actor) = actor
-        && let Some(file) = actor.as_str().and_then(|r| local(r, &[".wasm"]))
+        && let Some(file) = actor.as_str().and_then(|r| local_file::local_reference(r, &[".wasm"]))
     {
         return Some((
             actor.range.clone(),
-            images::summary(&local_file::resolve(path, &file), &file),
+            images::summary(&local_file::resolve(path, file), file),
         ));
     }
     assist::hover(schema(), doc, offset)

@@ -29,6 +29,15 @@ pub(crate) fn exists(path: &Path, open: OpenFiles) -> bool {
     path.is_file() || open(path).is_some()
 }
 
+/// A reference that names a local file: a path (`./`, `../`, `/`, `file://`), or a plain name
+/// ending in one of `extensions`; never one with `${VAR}` in it (known only at run time).
+pub(crate) fn local_reference<'a>(reference: &'a str, extensions: &[&str]) -> Option<&'a str> {
+    if reference.contains("${") {
+        return None;
+    }
+    local_path(reference).or_else(|| extensions.iter().any(|e| reference.ends_with(e)).then_some(reference))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,9 @@
 
 mod assist;
 mod cursor;
+pub(crate) mod folding;
 pub(crate) mod host;
+pub(crate) mod links;
 mod local_file;
 mod schema;
 mod schema_errors;

@@ -63,6 +63,7 @@ pub(super) fn server_capabilities() -> ServerCapabilities {
             ..TextDocumentSyncOptions::default()
         })),
         document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some([".", ":", "<", "{"].map(String::from).to_vec()),
@@ -75,6 +76,11 @@ pub(super) fn server_capabilities() -> ServerCapabilities {
             work_done_progress_options: WorkDoneProgressOptions::default(),
         })),
         document_formatting_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(tower_lsp_server::ls_types::FoldingRangeProviderCapability::Simple(true)),
+        document_link_provider: Some(tower_lsp_server::ls_types::DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
             SemanticTokensOptions {
                 legend: legend(),

@@ -4,12 +4,13 @@
 use std::ops::Range as Bytes;
 
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, DocumentSymbol, Documentation,
-    InsertTextFormat, MarkupContent, MarkupKind, Position, Range, SemanticToken, SymbolKind, TextEdit,
+    CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, DocumentLink, DocumentSymbol, Documentation,
+    FoldingRange, FoldingRangeKind, InsertTextFormat, MarkupContent, MarkupKind, Position, Range, SemanticToken,
+    SymbolKind, TextEdit,
 };
 
 use super::capabilities::token_type;
-use crate::answer::{Completion, CompletionKind, Edit, Token};
+use crate::answer::{Completion, CompletionKind, Edit, Fold, FoldKind, Link, Token};
 use crate::finding::{Finding, Severity};
 use crate::line_index::LineIndex;
 use crate::symbol::{Symbol, SymbolKind as OutlineKind};
@@ -130,6 +131,30 @@ pub(super) fn text_edit(index: &LineIndex<'_>, edit: Edit) -> TextEdit {
 
 /// Tokens in LSP's relative encoding: sorted, overlaps dropped, one per line (a token that
 /// spans lines is split), lengths and columns in UTF-16.
+/// A fold as whole lines (what every client can show), from its start's line to its end's.
+pub(super) fn folding_range(index: &LineIndex<'_>, fold: Fold) -> FoldingRange {
+    FoldingRange {
+        start_line: index.utf16(fold.range.start).0,
+        end_line: index.utf16(fold.range.end).0,
+        kind: Some(match fold.kind {
+            FoldKind::Region => FoldingRangeKind::Region,
+            FoldKind::Comment => FoldingRangeKind::Comment,
+            FoldKind::Imports => FoldingRangeKind::Imports,
+        }),
+        ..FoldingRange::default()
+    }
+}
+
+/// A link to a file on disk; `None` when its path makes no `file:` URI.
+pub(super) fn document_link(index: &LineIndex<'_>, link: Link) -> Option<DocumentLink> {
+    Some(DocumentLink {
+        range: range(index, link.range),
+        target: Some(super::workspace::uri_of(&link.target)?),
+        tooltip: None,
+        data: None,
+    })
+}
+
 pub(super) fn semantic_tokens(text: &str, mut tokens: Vec<Token>) -> Vec<SemanticToken> {
     let index = LineIndex::new(text);
     tokens.sort_by_key(|t| (t.range.start, t.range.end));

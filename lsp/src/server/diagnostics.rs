@@ -14,6 +14,8 @@ use tower_lsp_server::ls_types::{FileChangeType, Uri};
 
 use super::convert;
 use super::documents::{Documents, path_of};
+use super::progress::ScanProgress;
+use super::symbols::KnownFiles;
 use super::workspace;
 use crate::Language;
 use crate::line_index::LineIndex;
@@ -23,8 +25,8 @@ pub(super) enum Job {
     Edited(PathBuf),
     /// A document was closed: what is on disk counts again.
     Closed(Uri),
-    /// The workspace folders, searched once at start.
-    Scan(Vec<PathBuf>),
+    /// The workspace folders, searched once at start, and where to say how far it got.
+    Scan(Vec<PathBuf>, ScanProgress),
     /// Files changed on disk, as the client's watcher saw them.
     Watched(Vec<(Uri, FileChangeType)>),
 }
@@ -46,18 +48,21 @@ pub(super) struct Publisher {
     jobs: mpsc::UnboundedReceiver<Job>,
     /// Files found by the scan or the watcher (not only the open ones).
     known: HashSet<PathBuf>,
+    /// `known`, as requests (workspace symbols) see it.
+    shared_known: KnownFiles,
     /// URIs whose last published diagnostics were not empty.
     shown: HashSet<Uri>,
 }
 
 impl Publisher {
-    pub fn new(client: Client, documents: Arc<Documents>) -> (Queue, Publisher) {
+    pub fn new(client: Client, documents: Arc<Documents>, shared_known: KnownFiles) -> (Queue, Publisher) {
         let (tx, jobs) = mpsc::unbounded_channel();
         let publisher = Publisher {
             client,
             documents,
             jobs,
             known: HashSet::new(),
+            shared_known,
             shown: HashSet::new(),
         };
         (Queue(tx), publisher)
@@ -80,17 +85,20 @@ impl Publisher {
                     }
                     self.publish_siblings(&path).await;
                 }
-                Job::Scan(roots) => {
+                Job::Scan(roots, progress) => {
                     let files = tokio::task::spawn_blocking(move || workspace::scan(&roots))
                         .await
                         .unwrap_or_default();
+                    self.known.extend(files.iter().cloned());
+                    self.shared_known.set(self.known.iter().cloned());
+                    progress.found(files.len());
                     // Every file found gets a publish, empty or not: editors (and the
                     // bench) can tell the scan has reached it.
-                    for file in files {
-                        self.known.insert(file.clone());
+                    for (done, file) in files.into_iter().enumerate() {
                         if self.documents.by_path(&file).is_none() {
                             self.publish(&file, true).await;
                         }
+                        progress.analysed(done + 1);
                     }
                 }
                 Job::Watched(changes) => self.watched(changes).await,
@@ -127,6 +135,7 @@ impl Publisher {
             }
             republish.extend(self.siblings(&path));
         }
+        self.shared_known.set(self.known.iter().cloned());
         for path in republish {
             self.publish(&path, true).await;
         }

@@ -10,6 +10,7 @@ mod ast;
 mod completion;
 mod cursor;
 mod diagnostics;
+mod folding;
 mod format;
 mod hover;
 mod lexer;
@@ -29,6 +30,7 @@ use crate::OpenFiles;
 use crate::answer::{Completion, Location};
 use crate::finding::Finding;
 
+pub(crate) use folding::folding_ranges;
 pub(crate) use format::format;
 pub(crate) use symbols::symbols;
 pub(crate) use tokens::tokens;

@@ -2,6 +2,7 @@
 
 mod completion;
 mod diagnostics;
+mod folding;
 mod foreign;
 mod format;
 mod highlight;
@@ -14,6 +15,7 @@ mod symbols;
 
 pub(crate) use completion::completion;
 pub(crate) use diagnostics::findings;
+pub(crate) use folding::folding_ranges;
 pub(crate) use foreign::definition as foreign_definition;
 pub(crate) use format::format;
 pub(crate) use highlight::semantic_tokens;

@@ -15,6 +15,8 @@ use crate::host::{HostState, exit_code_of};
 pub struct Request {
     pub invocation: Invocation,
     pub reply: Option<oneshot::Sender<Outcome>>,
+    /// For a message another actor published: how many deliveries deep it is (0 otherwise).
+    pub hops: u32,
 }
 
 impl From<Invocation> for Request {
@@ -22,6 +24,7 @@ impl From<Invocation> for Request {
         Request {
             invocation,
             reply: None,
+            hops: 0,
         }
     }
 }
@@ -65,14 +68,11 @@ pub async fn execute(
                 // Messages the last invocation published to the actor's own subscriptions run
                 // first; then the next request from outside.
                 let messaging = &mut store.data_mut().actor.providers.messaging;
-                let Request { invocation, reply } = match messaging.next_delivery() {
-                    Some(invocation) => Request {
-                        invocation,
-                        reply: None,
-                    },
+                let Request { invocation, reply, .. } = match messaging.next_delivery() {
+                    Some(invocation) => invocation.into(),
                     None => match invocations.recv().await {
                         Some(request) => {
-                            store.data_mut().actor.providers.messaging.outside_invocation();
+                            store.data_mut().actor.providers.messaging.start_chain(request.hops);
                             request
                         }
                         None => break,

@@ -23,8 +23,5 @@ pub fn prepare_component(config: &ProgramConfig, kind: ComponentKind, log: LogSi
         ),
         _ => {}
     }
-    Ok(ActorState::new(
-        Providers::new(config)?,
-        log,
-    ))
+    Ok(ActorState::new(Providers::new(config)?, log))
 }

@@ -31,6 +31,8 @@ pub struct ProgramConfig {
     /// A key-value store shared with the run's other actors (a manifest's); when unset the
     /// actor gets its own, from `keyvalue_file`.
     pub keyvalue_store: Option<crate::actor::providers::SharedKeyValue>,
+    /// The run's other actors' subscriptions (a manifest's), for `wasmcloud:messaging`.
+    pub message_bus: Option<crate::actor::providers::MessageBus>,
     /// Run an actor whose signed claims fail verification (tampered, expired), for local
     /// development; its capability claims are still enforced.
     pub allow_invalid_claims: bool,

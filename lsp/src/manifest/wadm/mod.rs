@@ -40,6 +40,18 @@ pub(crate) fn analyze(path: &Path, text: &str, open: OpenFiles) -> Vec<Finding> 
     out
 }
 
+/// Each component's local image in every application: its value's range and the file.
+pub(crate) fn local_images(path: &Path, text: &str) -> Vec<(Range<usize>, std::path::PathBuf)> {
+    let parsed = yaml::parse(text);
+    let mut out = Vec::new();
+    for document in &parsed.documents {
+        let app = App::read(&document.root);
+        let images = app.components.iter().filter_map(|c| images::local_image(path, c));
+        out.extend(images.map(|image| (image.node.range.clone(), image.path)));
+    }
+    out
+}
+
 /// One namespace per application (document).
 pub(crate) fn outline(text: &str) -> Vec<Symbol> {
     yaml::parse(text)

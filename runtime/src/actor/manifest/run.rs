@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use tokio::task::JoinSet;
 
 use super::load;
-use crate::actor::providers::SharedKeyValue;
+use crate::actor::providers::{MessageBus, SharedKeyValue};
 use crate::host::{EngineMode, ProgramConfig};
 use crate::run::run_program;
 
@@ -32,14 +32,21 @@ pub async fn run_manifest(path: &Path, base: &ProgramConfig, target: Option<&str
     };
     // The actors share one key-value store, as they would share a lattice's provider.
     let store = SharedKeyValue::open(base.keyvalue_file.as_deref())?;
+    // And one message bus: a message reaches every actor subscribed to its subject.
+    let bus = MessageBus::new(plan.actors.len());
     let mut tasks = JoinSet::new();
+    // Subscribers wait for messages while an actor that may publish still runs.
+    let mut publishers = 0;
     for actor in plan.actors {
+        let subscribes = !actor.providers.subscriptions.is_empty() || !base.providers.subscriptions.is_empty();
+        publishers += usize::from(!subscribes);
         let config = ProgramConfig {
             program: actor.program.clone(),
             http: actor.http,
             links: Some(actor.links.clone()),
             providers: base.providers.merged(&actor.providers),
             keyvalue_store: Some(store.clone()),
+            message_bus: Some(bus.clone()),
             // The command line's pairs come last, so they win.
             config: actor.config.iter().chain(&base.config).cloned().collect(),
             invocations: if target.as_deref() == Some(actor.name.as_str()) {
@@ -50,11 +57,20 @@ pub async fn run_manifest(path: &Path, base: &ProgramConfig, target: Option<&str
             ..base.clone()
         };
         let name = actor.name.clone();
-        tasks.spawn(async move { (name, run_program(&config, mode).await) });
+        tasks.spawn(async move { (name, subscribes, run_program(&config, mode).await) });
+    }
+    if publishers == 0 {
+        bus.close();
     }
     let mut worst = 0;
     while let Some(joined) = tasks.join_next().await {
-        let (name, result) = joined?;
+        let (name, subscribed, result) = joined?;
+        if !subscribed {
+            publishers -= 1;
+            if publishers == 0 {
+                bus.close();
+            }
+        }
         match result {
             Ok(code) => worst = worst.max(code),
             Err(e) => {

@@ -131,6 +131,7 @@ async fn invoke(
                 payload,
             },
             reply: Some(reply),
+            hops: 0,
         })
     });
     if !matches!(sent, Some(Ok(()))) {

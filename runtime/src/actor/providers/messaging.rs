@@ -1,13 +1,19 @@
 //! `wasmcloud:messaging`: in-process publish/subscribe. An actor's subscriptions come from
 //! its manifest link (`subscriptions`) or `--subscribe`; a message it publishes on a subject
 //! it subscribes to is delivered back to it as a `HandleMessage` invocation, run right after
-//! the current one. Every publish is logged, so the debug console shows the traffic.
+//! the current one, and to every other actor of the run ([`MessageBus`]) that subscribes to it,
+//! queued behind what that actor is doing. Every publish is logged, so the debug console shows
+//! the traffic.
 
 use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc::WeakUnboundedSender;
 
 use serde::{Deserialize, Serialize};
 
 use super::msgpack::{decode, encode};
+use crate::actor::execute::{InvocationSender, Request};
 use crate::actor::invocation::Invocation;
 use crate::actor::log::{LogLevel, LogSink};
 
@@ -52,9 +58,112 @@ struct HandleMessageArgs<'a> {
     message: BrokerMessage<'a>,
 }
 
+/// The actors of one run (a manifest's) that take messages: each one's subscriptions and its
+/// invocation queue, held open (a subscriber waits for messages) until the run [closes] the
+/// bus, when the actors that could publish have ended. Actors start together but not at the
+/// same instant: until all have joined, messages are also kept, and handed to each latecomer
+/// that subscribes to them.
+///
+/// [closes]: MessageBus::close
+#[derive(Debug, Clone, Default)]
+pub struct MessageBus(Arc<Mutex<Bus>>);
+
+#[derive(Debug, Default)]
+struct Bus {
+    expected: usize,
+    closed: bool,
+    members: Vec<Member>,
+    /// (subject, message, hops), while some actor has yet to join.
+    backlog: Vec<(String, Invocation, u32)>,
+}
+
+#[derive(Debug)]
+struct Member {
+    subscriptions: Vec<String>,
+    queue: WeakUnboundedSender<Request>,
+    /// Keeps a subscriber's queue open until the bus closes.
+    hold: Option<InvocationSender>,
+}
+
+/// More messages than this before every actor has joined are not kept.
+const MAX_BACKLOG: usize = 1000;
+
+impl Member {
+    fn send(&self, subject: &str, invocation: &Invocation, hops: u32) {
+        if !self.subscriptions.iter().any(|s| subject_matches(s, subject)) {
+            return;
+        }
+        if let Some(queue) = self.queue.upgrade() {
+            let _ = queue.send(Request {
+                invocation: invocation.clone(),
+                reply: None,
+                hops,
+            });
+        }
+    }
+}
+
+impl MessageBus {
+    /// A bus for a run of `actors` actors.
+    pub fn new(actors: usize) -> Self {
+        MessageBus(Arc::new(Mutex::new(Bus {
+            expected: actors,
+            ..Bus::default()
+        })))
+    }
+
+    fn bus(&self) -> std::sync::MutexGuard<'_, Bus> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds an actor and hands it what it missed; the index names it so that its own
+    /// messages are not queued twice.
+    fn join(&self, subscriptions: Vec<String>, queue: &InvocationSender) -> usize {
+        let mut bus = self.bus();
+        let hold = (!bus.closed && !subscriptions.is_empty()).then(|| queue.clone());
+        let member = Member {
+            subscriptions,
+            queue: queue.downgrade(),
+            hold,
+        };
+        for (subject, invocation, hops) in &bus.backlog {
+            member.send(subject, invocation, *hops);
+        }
+        bus.members.push(member);
+        if bus.members.len() >= bus.expected {
+            bus.backlog = Vec::new();
+        }
+        bus.members.len() - 1
+    }
+
+    /// No more publishers: subscribers end once their queues are drained.
+    pub fn close(&self) {
+        let mut bus = self.bus();
+        bus.closed = true;
+        for member in &mut bus.members {
+            member.hold = None;
+        }
+    }
+
+    /// Queues `HandleMessage` for every other running member subscribed to `subject`.
+    fn deliver(&self, from: usize, subject: &str, invocation: &Invocation, hops: u32) {
+        let mut bus = self.bus();
+        for (index, member) in bus.members.iter().enumerate() {
+            if index != from {
+                member.send(subject, invocation, hops);
+            }
+        }
+        if bus.members.len() < bus.expected && bus.backlog.len() < MAX_BACKLOG {
+            bus.backlog.push((subject.to_string(), invocation.clone(), hops));
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Messaging {
     subscriptions: Vec<String>,
+    /// The run's other actors, once this one has joined.
+    bus: Option<(MessageBus, usize)>,
     /// Messages for this actor, with how many deliveries deep each one is.
     pending: VecDeque<(Invocation, u32)>,
     /// How many deliveries deep the running invocation is (0: a request from outside).
@@ -89,6 +198,12 @@ impl Messaging {
         }
     }
 
+    /// Takes part in the run's messaging: messages of the others reach this actor's `queue`.
+    pub fn join(&mut self, bus: &MessageBus, queue: &InvocationSender) {
+        let index = bus.join(self.subscriptions.clone(), queue);
+        self.bus = Some((bus.clone(), index));
+    }
+
     fn publish(&mut self, message: &PublishArgs, log: &LogSink) {
         let body = String::from_utf8_lossy(&message.body);
         log.log(
@@ -96,16 +211,13 @@ impl Messaging {
             "messaging",
             &format!("published on `{}`: {body}", message.subject),
         );
-        if !self.subscriptions.iter().any(|s| subject_matches(s, &message.subject)) {
-            return;
-        }
         let hops = self.hops + 1;
         if hops > MAX_HOPS {
             log.log(
                 LogLevel::Warn,
                 "messaging",
                 &format!(
-                    "dropped the message on `{}`: {MAX_HOPS} handlers in a row published to their own subscriptions (a loop?)",
+                    "dropped the message on `{}`: {MAX_HOPS} message handlers in a row published again (a loop?)",
                     message.subject
                 ),
             );
@@ -118,11 +230,15 @@ impl Messaging {
                 body: &message.body,
             },
         };
-        if let Ok(payload) = encode(&args) {
-            let invocation = Invocation {
-                operation: HANDLE_MESSAGE.into(),
-                payload,
-            };
+        let Ok(payload) = encode(&args) else { return };
+        let invocation = Invocation {
+            operation: HANDLE_MESSAGE.into(),
+            payload,
+        };
+        if let Some((bus, index)) = &self.bus {
+            bus.deliver(*index, &message.subject, &invocation, hops);
+        }
+        if self.subscriptions.iter().any(|s| subject_matches(s, &message.subject)) {
             self.pending.push_back((invocation, hops));
         }
     }
@@ -134,9 +250,10 @@ impl Messaging {
         Some(invocation)
     }
 
-    /// An invocation from outside (a request, the command line) starts a chain afresh.
-    pub fn outside_invocation(&mut self) {
-        self.hops = 0;
+    /// An invocation from the queue: from outside (a request, the command line: 0 hops), or
+    /// a message another actor published (its depth).
+    pub fn start_chain(&mut self, hops: u32) {
+        self.hops = hops;
     }
 }
 
@@ -188,7 +305,7 @@ mod tests {
         let mut messaging = Messaging::new(vec!["loop.>".into()]);
         publish(&mut messaging, "elsewhere", &log);
         assert!(messaging.next_delivery().is_none());
-        messaging.outside_invocation();
+        messaging.start_chain(0);
         publish(&mut messaging, "loop.start", &log);
         let mut deliveries = 0;
         // A handler that always publishes again: delivered MAX_HOPS times, then dropped.

@@ -10,7 +10,7 @@ mod msgpack;
 
 pub use http_client::{HttpClient, host_allowed};
 pub use keyvalue::{KeyValue, SharedKeyValue};
-pub use messaging::{HANDLE_MESSAGE, Messaging};
+pub use messaging::{HANDLE_MESSAGE, MessageBus, Messaging};
 
 use super::log::LogSink;
 
