@@ -270,3 +270,42 @@ fn hover_shows_signatures_and_descriptions_across_imports() {
     // Nothing to say about a comment.
     assert_eq!(hover("# Lists", 0), Value::Null);
 }
+
+#[test]
+fn rename_edits_the_definition_and_its_uses_across_imports() {
+    let mut client = LspClient::start();
+    let (kv_uri, kv) = fixture("keyvalue.widl");
+    let (core_uri, core) = fixture("core.widl");
+    client.open(&kv_uri, &kv, 1);
+    client.diagnostics(&kv_uri);
+
+    let (line, column) = position(&kv, "HealthCheckResponse", 0);
+    let prepared = client.request_at("textDocument/prepareRename", &kv_uri, line, column + 3, json!({}));
+    assert_eq!(prepared["result"], range((line, column), (line, column + 19)));
+    let renamed = client.request_at(
+        "textDocument/rename",
+        &kv_uri,
+        line,
+        column + 3,
+        json!({ "newName": "Health" }),
+    );
+    let (core_line, core_column) = position(&core, "HealthCheckResponse", 0);
+    let edit = |(l, c): (u32, u32)| json!({ "range": range((l, c), (l, c + 19)), "newText": "Health" });
+    assert_eq!(
+        renamed["result"],
+        json!({ "changes": {
+            kv_uri.clone(): [edit((line, column))],
+            core_uri.clone(): [edit((core_line, core_column))],
+        } })
+    );
+    // A built-in type is no name of the workspace.
+    let (line, column) = position(&kv, "string", 0);
+    let refused = client.request_at(
+        "textDocument/rename",
+        &kv_uri,
+        line,
+        column + 1,
+        json!({ "newName": "text" }),
+    );
+    assert_eq!(refused["error"]["code"], -32803, "{refused}");
+}
