@@ -40,6 +40,49 @@ pub(crate) fn runs(index: &LineIndex<'_>, items: impl IntoIterator<Item = Range<
     out
 }
 
+/// A brace, as the lexers see it: opening or closing, at a byte offset.
+pub(crate) enum Brace {
+    Open(usize),
+    Close(usize),
+}
+
+/// One region fold per matched `{…}` pair, from the opening brace to the closing one;
+/// unmatched braces (half-typed text) fold nothing.
+pub(crate) fn blocks(braces: impl IntoIterator<Item = Brace>) -> Vec<Fold> {
+    let mut out = Vec::new();
+    let mut open = Vec::new();
+    for brace in braces {
+        match brace {
+            Brace::Open(at) => open.push(at),
+            Brace::Close(at) => {
+                if let Some(start) = open.pop() {
+                    out.push(Fold {
+                        range: start..at,
+                        kind: FoldKind::Region,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Folds as (first line, last line, kind), multi-line ones only, in order: what tests compare.
+#[cfg(test)]
+pub(crate) fn fold_lines(text: &str, folds: &[Fold]) -> Vec<(u32, u32, FoldKind)> {
+    let index = LineIndex::new(text);
+    let mut out: Vec<_> = folds
+        .iter()
+        .map(|f| {
+            let (start, end) = lines(&index, &f.range);
+            (start, end, f.kind)
+        })
+        .filter(|(start, end, _)| start < end)
+        .collect();
+    out.sort_by_key(|&(start, end, _)| (start, end));
+    out
+}
+
 /// The folds an editor can show: those spanning several lines, in text order, one per start
 /// line (the longest; editors keep one fold per line anyway).
 pub(crate) fn one_per_line(text: &str, folds: Vec<Fold>) -> Vec<Fold> {

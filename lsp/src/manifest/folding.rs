@@ -137,16 +137,7 @@ mod tests {
     use super::*;
 
     fn pairs(text: &str, folds: Vec<Fold>) -> Vec<(u32, u32, FoldKind)> {
-        let index = LineIndex::new(text);
-        let mut out: Vec<_> = folds
-            .iter()
-            .map(|f| {
-                let (start, end) = lines(&index, &f.range);
-                (start, end, f.kind)
-            })
-            .filter(|(start, end, _)| start < end)
-            .collect();
-        out.sort_by_key(|&(start, end, _)| (start, end));
+        let mut out = crate::folding::fold_lines(text, &folds);
         out.dedup();
         out
     }

@@ -3,7 +3,7 @@
 //! runs of `import` lines.
 
 use crate::answer::{Fold, FoldKind};
-use crate::folding::{runs, starts_line};
+use crate::folding::{Brace, blocks, runs, starts_line};
 use crate::line_index::LineIndex;
 
 use super::lexer::{Kind, lex};
@@ -12,22 +12,11 @@ pub(crate) fn folding_ranges(text: &str) -> Vec<Fold> {
     let index = LineIndex::new(text);
     let lexed = lex(text);
 
-    let mut out = Vec::new();
-    let mut open = Vec::new();
-    for token in &lexed.tokens {
-        match token.kind {
-            Kind::LBrace => open.push(token.span.start),
-            Kind::RBrace => {
-                if let Some(start) = open.pop() {
-                    out.push(Fold {
-                        range: start..token.span.start,
-                        kind: FoldKind::Region,
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
+    let mut out = blocks(lexed.tokens.iter().filter_map(|token| match token.kind {
+        Kind::LBrace => Some(Brace::Open(token.span.start)),
+        Kind::RBrace => Some(Brace::Close(token.span.start)),
+        _ => None,
+    }));
 
     let whole_line = lexed.comments.iter().filter(|c| starts_line(text, c.start)).cloned();
     out.extend(runs(&index, whole_line, FoldKind::Comment));
@@ -54,20 +43,10 @@ pub(crate) fn folding_ranges(text: &str) -> Vec<Fold> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::folding::lines;
+    use crate::folding::fold_lines;
 
     fn folds(text: &str) -> Vec<(u32, u32, FoldKind)> {
-        let index = LineIndex::new(text);
-        let mut out: Vec<_> = folding_ranges(text)
-            .iter()
-            .map(|f| {
-                let (start, end) = lines(&index, &f.range);
-                (start, end, f.kind)
-            })
-            .filter(|(start, end, _)| start < end)
-            .collect();
-        out.sort_by_key(|&(start, end, _)| (start, end));
-        out
+        fold_lines(text, &folding_ranges(text))
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! comments, and runs of `use`/`import` statements.
 
 use crate::answer::{Fold, FoldKind};
-use crate::folding::{runs, starts_line};
+use crate::folding::{Brace, blocks, runs, starts_line};
 use crate::line_index::LineIndex;
 
 use super::lexer::{Kind, Token, lex};
@@ -14,20 +14,15 @@ pub(crate) fn folding_ranges(text: &str) -> Vec<Fold> {
     let (comments, code): (Vec<&Token>, Vec<&Token>) = tokens.iter().partition(|t| t.is_comment());
     let punct = |token: &Token, p: &str| token.kind == Kind::Punct && &text[token.range.clone()] == p;
 
-    let mut out = Vec::new();
-    let mut open = Vec::new();
-    for token in &code {
+    let mut out = blocks(code.iter().filter_map(|token| {
         if punct(token, "{") {
-            open.push(token.range.start);
-        } else if punct(token, "}")
-            && let Some(start) = open.pop()
-        {
-            out.push(Fold {
-                range: start..token.range.start,
-                kind: FoldKind::Region,
-            });
+            Some(Brace::Open(token.range.start))
+        } else if punct(token, "}") {
+            Some(Brace::Close(token.range.start))
+        } else {
+            None
         }
-    }
+    }));
 
     let whole_line = comments
         .iter()
@@ -57,20 +52,10 @@ pub(crate) fn folding_ranges(text: &str) -> Vec<Fold> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::folding::lines;
+    use crate::folding::fold_lines;
 
     fn folds(text: &str) -> Vec<(u32, u32, FoldKind)> {
-        let index = LineIndex::new(text);
-        let mut out: Vec<_> = folding_ranges(text)
-            .iter()
-            .map(|f| {
-                let (start, end) = lines(&index, &f.range);
-                (start, end, f.kind)
-            })
-            .filter(|(start, end, _)| start < end)
-            .collect();
-        out.sort_by_key(|&(start, end, _)| (start, end));
-        out
+        fold_lines(text, &folding_ranges(text))
     }
 
     #[test]
