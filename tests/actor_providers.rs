@@ -299,4 +299,6 @@ spec:
         "{stderr}"
     );
     assert!(!stderr.contains("other.news ignored\n[info wapc-actor]"), "{stderr}");
+    // A subscriber has work to wait for: no "nothing was given to invoke".
+    assert!(!stderr.contains("nothing was given to invoke"), "{stderr}");
 }

@@ -22,10 +22,15 @@ pub fn prepare(kind: ProgramKind, config: &ProgramConfig, module: &[u8]) -> Resu
             "`{}` is a WASI command program, not an actor: it has no operations to invoke",
             config.program.display()
         ),
-        ProgramKind::Wapc if config.invocations.is_empty() && config.http.is_none() => notes.push(format!(
-            "`{}` is a waPC actor and nothing was given to invoke",
-            config.program.display()
-        )),
+        // Nothing to invoke, nothing to serve, no messages to wait for: worth a word.
+        ProgramKind::Wapc
+            if config.invocations.is_empty() && config.http.is_none() && config.providers.subscriptions.is_empty() =>
+        {
+            notes.push(format!(
+                "`{}` is a waPC actor and nothing was given to invoke",
+                config.program.display()
+            ))
+        }
         _ => {}
     }
     let mut providers = Providers::new(config)?;
