@@ -237,14 +237,22 @@ fn the_scan_reports_progress_to_clients_that_show_it() {
         "rootUri": uri_of(&shop.dir.0),
         "capabilities": { "window": { "workDoneProgress": true } },
     }));
-    let create = client.wait(|m| m["method"] == "window/workDoneProgress/create");
-    let token = create["params"]["token"].clone();
-    assert_eq!(token, "wasmscope/workspace-scan");
-    client.respond(&create["id"], Value::Null);
-
+    // The scan does not wait for the client to accept the token: files may be published
+    // before the progress is even created, so everything is watched from the start.
     let (mut progress, mut published) = (Vec::new(), Vec::new());
+    let mut token = Value::Null;
     loop {
-        let message = client.wait(|m| m["method"] == "$/progress" || m["method"] == "textDocument/publishDiagnostics");
+        let message = client.wait(|m| {
+            m["method"] == "window/workDoneProgress/create"
+                || m["method"] == "$/progress"
+                || m["method"] == "textDocument/publishDiagnostics"
+        });
+        if message["method"] == "window/workDoneProgress/create" {
+            token = message["params"]["token"].clone();
+            assert_eq!(token, "wasmscope/workspace-scan");
+            client.respond(&message["id"], Value::Null);
+            continue;
+        }
         if message["method"] == "textDocument/publishDiagnostics" {
             published.push(message["params"]["uri"].as_str().unwrap().to_string());
             continue;
