@@ -5,15 +5,14 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+
+use crate::host::loopback_http;
 
 pub type HttpResponse = hyper::Response<HyperOutgoingBody>;
 
@@ -28,45 +27,19 @@ pub type HttpQueue = mpsc::UnboundedReceiver<HttpRequest>;
 /// Listens on `addr` (loopback only); returns the bound address and the queue of requests.
 /// The queue ends when the server's runtime does (the server's tasks hold its sender).
 pub async fn serve(addr: SocketAddr) -> Result<(SocketAddr, HttpQueue)> {
-    if !addr.ip().is_loopback() {
-        bail!("the HTTP server listens on loopback addresses only, not {}", addr.ip());
-    }
-    let listener = TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
-    let bound = listener.local_addr()?;
     let (queue_tx, queue) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            // Responses go out in more than one write: without this, Nagle's algorithm holds
-            // the last one until the client's delayed ACK (~40 ms a keep-alive request).
-            let _ = stream.set_nodelay(true);
-            let queue = queue_tx.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request| forward(request, queue.clone()));
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
+    let bound = loopback_http::serve(addr, move |request| forward(request, queue_tx.clone())).await?;
     Ok((bound, queue))
 }
 
-async fn forward(
-    request: hyper::Request<Incoming>,
-    queue: mpsc::UnboundedSender<HttpRequest>,
-) -> Result<HttpResponse, Infallible> {
+async fn forward(request: hyper::Request<Incoming>, queue: mpsc::UnboundedSender<HttpRequest>) -> HttpResponse {
     let (reply, response) = oneshot::channel();
     if queue.send(HttpRequest { request, reply }).is_err() {
-        return Ok(plain(503, "the component has ended\n".into()));
+        return plain(503, "the component has ended\n".into());
     }
-    Ok(response
+    response
         .await
-        .unwrap_or_else(|_| plain(503, "the component has ended\n".into())))
+        .unwrap_or_else(|_| plain(503, "the component has ended\n".into()))
 }
 
 /// A text response made by the host (an error the component could not answer itself).

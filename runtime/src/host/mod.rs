@@ -2,6 +2,7 @@
 //! WASI preview 1 context, and captured standard output and error.
 
 mod engine;
+pub(crate) mod loopback_http;
 mod program;
 mod stdio;
 

@@ -3,24 +3,21 @@
 //! breakpoint in the handler stops while the client waits.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::net::SocketAddr;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
-use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::actor::execute::Request;
 use crate::actor::invocation::{Invocation, Outcome};
 use crate::actor::kind::ProgramKind;
 use crate::host::ProgramConfig;
+use crate::host::loopback_http;
 
 pub const CONTRACT: &str = "wasmcloud:httpserver";
 /// The actor operation each request invokes.
@@ -63,41 +60,17 @@ pub async fn start_for(
 /// returns the bound address. The server holds the queue weakly: once the program's owner
 /// drops its sender, requests get 503 and the actor can end.
 pub async fn serve(addr: SocketAddr, queue: mpsc::WeakUnboundedSender<Request>) -> Result<SocketAddr> {
-    if !addr.ip().is_loopback() {
-        bail!("the HTTP server listens on loopback addresses only, not {}", addr.ip());
-    }
-    let listener = TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
-    let bound = listener.local_addr()?;
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            // Responses go out in more than one write: without this, Nagle's algorithm holds
-            // the last one until the client's delayed ACK (~40 ms a keep-alive request).
-            let _ = stream.set_nodelay(true);
-            let queue = queue.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request| handle(request, queue.clone()));
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    Ok(bound)
+    loopback_http::serve(addr, move |request| handle(request, queue.clone())).await
 }
 
 async fn handle(
     request: hyper::Request<Incoming>,
     queue: mpsc::WeakUnboundedSender<Request>,
-) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
-    Ok(match invoke(request, queue).await {
+) -> hyper::Response<Full<Bytes>> {
+    match invoke(request, queue).await {
         Ok(response) => response,
         Err((status, message)) => plain(status, format!("{message}\n")),
-    })
+    }
 }
 
 async fn invoke(
