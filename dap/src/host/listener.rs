@@ -13,6 +13,9 @@ use super::DebugHost;
 use crate::codec::{Incoming, MessageReader, write_message};
 use crate::server::{Role, serve_as};
 
+/// How long a new client waits for the attached one's connection to end before it is refused.
+const RECONNECT_GRACE: Duration = Duration::from_secs(1);
+
 pub(super) async fn accept(listener: TcpListener, host: Arc<DebugHost>) {
     loop {
         let (stream, peer) = match listener.accept().await {
@@ -24,24 +27,24 @@ pub(super) async fn accept(listener: TcpListener, host: Arc<DebugHost>) {
             }
         };
         let _ = stream.set_nodelay(true);
-        match host.slot.claim(peer) {
-            Ok(guard) => {
-                let host = host.clone();
-                tokio::spawn(async move {
-                    let (input, output) = stream.into_split();
-                    if let Err(e) = serve_as(input, output, Role::HostClient { host, peer }).await {
-                        tracing::warn!("the debugger connection from {peer} failed: {e:#}");
-                    }
-                    drop(guard);
-                });
+        let host = host.clone();
+        tokio::spawn(async move {
+            let guard = match host.slot.claim_within(peer, RECONNECT_GRACE).await {
+                Ok(guard) => guard,
+                Err(holder) => {
+                    host.log(&format!(
+                        "refused a debugger from {peer}: the one from {holder} is attached"
+                    ));
+                    refuse(stream, holder).await;
+                    return;
+                }
+            };
+            let (input, output) = stream.into_split();
+            if let Err(e) = serve_as(input, output, Role::HostClient { host, peer }).await {
+                tracing::warn!("the debugger connection from {peer} failed: {e:#}");
             }
-            Err(holder) => {
-                host.log(&format!(
-                    "refused a debugger from {peer}: the one from {holder} is attached"
-                ));
-                tokio::spawn(refuse(stream, holder));
-            }
-        }
+            drop(guard);
+        });
     }
 }
 

@@ -30,6 +30,21 @@ impl ClientSlot {
         }
     }
 
+    /// Like [`claim`](Self::claim), but gives the holder `grace` to let go first: a client
+    /// that disconnects and at once attaches again (an editor's restart) races the end of
+    /// its old connection, and must not be refused for it.
+    pub(crate) async fn claim_within(&self, peer: SocketAddr, grace: Duration) -> Result<SlotGuard, SocketAddr> {
+        let deadline = Instant::now() + grace;
+        loop {
+            match self.claim(peer) {
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                result => return result,
+            }
+        }
+    }
+
     fn is_free(&self) -> bool {
         self.holder.lock().unwrap_or_else(|e| e.into_inner()).is_none()
     }
@@ -61,5 +76,20 @@ mod tests {
         assert_eq!(slot.claim(b).err(), Some(a));
         drop(guard);
         assert!(slot.claim(b).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_claim_waits_for_a_holder_that_is_letting_go() {
+        let slot = ClientSlot::default();
+        let a: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        let b: SocketAddr = "127.0.0.1:2".parse().unwrap();
+        let guard = slot.claim(a).unwrap();
+        let letting_go = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            drop(guard);
+        });
+        let _held = slot.claim_within(b, Duration::from_secs(5)).await.unwrap();
+        letting_go.await.unwrap();
+        assert_eq!(slot.claim_within(a, Duration::from_millis(20)).await.err(), Some(b));
     }
 }
