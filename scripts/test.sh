@@ -13,4 +13,4 @@ if ! dpkg -s "${c_packages[@]}" >/dev/null 2>&1; then
     $sudo apt-get update
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${c_packages[@]}"
 fi
-cargo test --workspace
+cargo test --workspace --no-fail-fast

@@ -14,6 +14,7 @@
 
 pub mod actor;
 pub mod component;
+mod control_flow;
 pub mod debug;
 pub mod dwarf;
 pub mod host;

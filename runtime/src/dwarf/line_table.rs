@@ -112,9 +112,8 @@ impl LineTable {
             kept.push(seq);
         }
         table.sequences = kept;
-        // A line's code can come in several runs (a loop's header and latch, code around a
-        // call); a breakpoint goes at the start of every run so that each pass through the
-        // line stops once, whichever way control entered it.
+        // A line's code can come in several runs (a loop's header and latch, an overflow
+        // check's panic path); `line_entries` picks those a breakpoint needs.
         for seq in &table.sequences {
             let mut previous: Option<&LineRow> = None;
             for row in &seq.rows {
@@ -181,36 +180,17 @@ impl LineTable {
         path_match::best_match(self.files.iter().map(String::as_str), path).map(|i| i as u32)
     }
 
-    /// The line at or after `line` that has statements in `path`, with the start of each run
-    /// of that line's code; an address that is its function's entry (`function_of` maps an
-    /// address to its function's start) moves past the prologue.
-    pub(crate) fn breakpoint_addresses(
-        &self,
-        path: &str,
-        line: u32,
-        function_of: impl Fn(u64) -> Option<u64>,
-    ) -> Option<(u32, Vec<u64>)> {
+    /// The line at or after `line` that has statements in `path`, with the start of every run
+    /// of that line's code (ascending).
+    pub(crate) fn line_runs(&self, path: &str, line: u32) -> Option<(u32, &[u64])> {
         let file = self.file_id(path)?;
-        let lines = self.by_file.get(&file)?;
-        let (&actual, addrs) = lines.range(line..).next()?;
-        let mut result: Vec<u64> = addrs
-            .iter()
-            .map(|&addr| {
-                if function_of(addr) == Some(addr) {
-                    self.after_prologue(addr, actual).unwrap_or(addr)
-                } else {
-                    addr
-                }
-            })
-            .collect();
-        result.sort_unstable();
-        result.dedup();
-        Some((actual, result))
+        let (&actual, addrs) = self.by_file.get(&file)?.range(line..).next()?;
+        Some((actual, addrs))
     }
 
     /// For a breakpoint on a function's first line: the `prologue_end` row of the same line, so
     /// that parameters are already in place when it stops.
-    fn after_prologue(&self, entry: u64, line: u32) -> Option<u64> {
+    pub(crate) fn after_prologue(&self, entry: u64, line: u32) -> Option<u64> {
         let seq = self.sequence_at(entry)?;
         let from = seq.rows.partition_point(|r| r.addr < entry);
         seq.rows[from..]

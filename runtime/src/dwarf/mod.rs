@@ -7,12 +7,14 @@
 
 mod expression;
 mod functions;
+mod line_entries;
 mod line_table;
 mod path_match;
 mod types;
 mod variables;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use gimli::{EndianArcSlice, LittleEndian};
@@ -33,7 +35,11 @@ pub struct DebugInfo {
     dwarf: gimli::Dwarf<R>,
     units: Vec<gimli::Unit<R>>,
     code_offset: u64,
+    /// The module's binary, for the control flow of its functions.
+    bytes: Arc<[u8]>,
     lines: line_table::LineTable,
+    /// Per scope with a breakpoint, its function's flow and lines (see `line_entries`).
+    scope_code: Mutex<HashMap<line_entries::ScopeKey, Option<Arc<line_entries::ScopeCode>>>>,
     functions: functions::FunctionIndex,
     types: types::TypeCache,
 }
@@ -63,7 +69,9 @@ impl DebugInfo {
             dwarf,
             units,
             code_offset,
+            bytes: image.bytes.clone(),
             lines,
+            scope_code: Mutex::default(),
             functions,
             types: types::TypeCache::default(),
         })))
@@ -88,12 +96,33 @@ impl DebugInfo {
     }
 
     /// Where a breakpoint requested at `path:line` goes: the first line at or after `line` that
-    /// has code, and one module PC per function that line has code in.
+    /// has code, and a module PC for each way control enters that line's code; one on a
+    /// function's first line goes past the prologue, where the parameters are in place.
     pub fn breakpoint_locations(&self, path: &str, line: u32) -> Option<(u32, Vec<u32>)> {
-        let (actual, addrs) = self
-            .lines
-            .breakpoint_addresses(path, line, |addr| self.functions.innermost(addr).map(|f| f.low))?;
-        Some((actual, addrs.into_iter().map(|a| self.to_module_pc(a)).collect()))
+        let (actual, runs) = self.lines.line_runs(path, line)?;
+        let mut pcs: Vec<u32> = line_entries::breakpoint_runs(self, runs)
+            .into_iter()
+            .map(|addr| {
+                let entry = self.functions.innermost(addr).is_some_and(|f| f.low == addr);
+                let addr = if entry {
+                    self.lines.after_prologue(addr, actual).unwrap_or(addr)
+                } else {
+                    addr
+                };
+                self.to_module_pc(addr)
+            })
+            .collect();
+        pcs.sort_unstable();
+        pcs.dedup();
+        Some((actual, pcs))
+    }
+
+    fn scope_code(&self, scope: line_entries::ScopeKey, module_pc: u32) -> Option<Arc<line_entries::ScopeCode>> {
+        let mut cache = self.scope_code.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(scope)
+            .or_insert_with(|| line_entries::ScopeCode::build(self, scope, module_pc).map(Arc::new))
+            .clone()
     }
 
     /// Whether any line-table file matches `path` (so an unmatched path is "not in this module").
