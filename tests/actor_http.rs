@@ -114,3 +114,48 @@ fn a_request_stops_at_a_breakpoint_in_the_handler_and_completes_after_continue()
     assert_eq!(client.wait_exit(), Some(0));
     assert!(TcpStream::connect(&addr).is_err(), "{addr} still accepts connections");
 }
+
+#[test]
+fn a_request_to_the_actors_own_server_fails_at_once() {
+    // The actor is busy with the invocation that calls, so its server could never answer:
+    // the call fails instead of waiting out the client's 30 s timeout.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://localhost:{port}/self");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .args([
+            "run",
+            "--http",
+            &format!("127.0.0.1:{port}"),
+            "--allow-host",
+            "localhost",
+        ])
+        .arg(wapc_actor_wasm())
+        .args(["--invoke", &format!("Fetch={url}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..2 {
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        lines.push(line);
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        lines,
+        [
+            format!("wasmscope: {SERVING}127.0.0.1:{port}\n"),
+            format!(
+                "Fetch failed: Host error: `{url}` is this actor's own HTTP server: the actor handles one \
+                 invocation at a time and is busy with this one, so the request could never be answered\n"
+            ),
+        ]
+    );
+}

@@ -64,6 +64,7 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
     // the sender goes now, so the queue ends after the given invocations.
     let _serving = match http_server::start_for(kind, config, &sender).await? {
         Some(addr) => {
+            store.data_mut().actor.providers.http_client.serving_at(addr);
             eprintln!("wasmscope: serving {} on http://{addr}", http_server::CONTRACT);
             Some(sender)
         }

@@ -74,6 +74,7 @@ pub(crate) fn run(
         };
         let serving_http = match http {
             Ok(Some(addr)) => {
+                store.data_mut().actor.providers.http_client.serving_at(addr);
                 let text = format!("serving {} on http://{addr}", http_server::CONTRACT);
                 let _ = events.send(SessionEvent::Notice { text });
                 true

@@ -3,6 +3,7 @@
 //! reach anything its developer did not name.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -47,11 +48,23 @@ struct Response {
 pub struct HttpClient {
     /// `host` or `host:port` entries; `*` allows every host.
     allowed_hosts: Vec<String>,
+    /// Where this actor's own `wasmcloud:httpserver` listens, when it serves.
+    own_server: Option<SocketAddr>,
 }
 
 impl HttpClient {
     pub fn new(allowed_hosts: Vec<String>) -> Self {
-        HttpClient { allowed_hosts }
+        HttpClient {
+            allowed_hosts,
+            own_server: None,
+        }
+    }
+
+    /// Tells the client where the actor's own HTTP server listens: a request there could
+    /// never be answered, since the actor handles one invocation at a time and is busy
+    /// with the one that calls.
+    pub fn serving_at(&mut self, addr: SocketAddr) {
+        self.own_server = Some(addr);
     }
 
     pub(super) fn call(&self, operation: &str, payload: &[u8]) -> Result<Vec<u8>, String> {
@@ -70,6 +83,13 @@ impl HttpClient {
             .parse()
             .map_err(|e| format!("`{}` is not a URL: {e}", args.url))?;
         let host = uri.host().ok_or_else(|| format!("`{}` names no host", args.url))?;
+        if self.is_own_server(host, uri.port_u16().unwrap_or(80)) {
+            return Err(format!(
+                "`{}` is this actor's own HTTP server: the actor handles one invocation at a time and is \
+                 busy with this one, so the request could never be answered",
+                args.url
+            ));
+        }
         if !self.allows(host, uri.port_u16()) {
             return Err(format!(
                 "`{host}` is not an allowed host: allow it with `--allow-host {host}` or the link's `allowed_hosts`"
@@ -118,6 +138,19 @@ impl HttpClient {
     fn allows(&self, host: &str, port: Option<u16>) -> bool {
         host_allowed(&self.allowed_hosts, host, port)
     }
+
+    /// Whether `host:port` reaches the actor's own server (which listens on loopback only).
+    fn is_own_server(&self, host: &str, port: u16) -> bool {
+        let Some(own) = self.own_server else {
+            return false;
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let here = host.eq_ignore_ascii_case("localhost")
+            || host.parse::<IpAddr>().is_ok_and(|ip| {
+                ip == own.ip() || (own.ip().is_loopback() && (ip.is_loopback() || ip.is_unspecified()))
+            });
+        here && port == own.port()
+    }
 }
 
 /// Whether `host` (on `port`) is among `allowed` (`host`, `host:port`, or `*`): the rule for
@@ -143,6 +176,24 @@ mod tests {
         assert!(!client.allows("127.0.0.1", Some(8081)));
         assert!(!HttpClient::default().allows("example.com", None));
         assert!(HttpClient::new(vec!["*".into()]).allows("anything", None));
+    }
+
+    #[test]
+    fn the_actors_own_server_is_refused_at_once() {
+        let mut client = HttpClient::new(vec!["*".into()]);
+        client.serving_at("127.0.0.1:8080".parse().unwrap());
+        for url in ["http://127.0.0.1:8080/x", "http://localhost:8080", "http://[::1]:8080/"] {
+            let payload = rmp_serde::to_vec_named(&serde_json::json!({ "url": url })).unwrap();
+            assert_eq!(
+                client.call("Request", &payload).unwrap_err(),
+                format!(
+                    "`{url}` is this actor's own HTTP server: the actor handles one invocation at a time \
+                     and is busy with this one, so the request could never be answered"
+                )
+            );
+        }
+        assert!(!client.is_own_server("127.0.0.1", 8081));
+        assert!(!client.is_own_server("example.com", 8080));
     }
 
     #[test]
