@@ -8,6 +8,15 @@ mod support;
 use serde_json::{Value, json};
 use support::*;
 
+/// The debuggee running `args`, with breakpoints at `markers`.
+fn running(args: &[&str], markers: &[&str]) -> DapClient {
+    let mut client = DapClient::new();
+    client.launch(args, json!({}));
+    client.set_breakpoints(markers);
+    client.request_ok("configurationDone", json!({}));
+    client
+}
+
 fn stopped_line(client: &mut DapClient) -> u64 {
     let stopped = client.wait_event("stopped");
     assert_eq!(stopped["body"]["reason"], "breakpoint", "{stopped}");
@@ -15,8 +24,8 @@ fn stopped_line(client: &mut DapClient) -> u64 {
     trace["stackFrames"][0]["line"].as_u64().unwrap()
 }
 
-/// The value of an integer variable in the top frame.
-fn integer(client: &mut DapClient, name: &str) -> u64 {
+/// How a variable of the top frame is shown.
+fn shown_value(client: &mut DapClient, name: &str) -> String {
     let trace = client.request_ok("stackTrace", json!({ "threadId": 1 }));
     let result = client.request_ok(
         "evaluate",
@@ -24,8 +33,16 @@ fn integer(client: &mut DapClient, name: &str) -> u64 {
     );
     result["result"]
         .as_str()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or_else(|| panic!("`{name}` is not an integer: {result}"))
+        .unwrap_or_else(|| panic!("no result: {result}"))
+        .to_string()
+}
+
+/// The value of an integer variable in the top frame.
+fn integer(client: &mut DapClient, name: &str) -> u64 {
+    let shown = shown_value(client, name);
+    shown
+        .parse()
+        .unwrap_or_else(|_| panic!("`{name}` is not an integer: {shown}"))
 }
 
 /// Stops `count` times at `marker` and reads `variable` at each stop.
@@ -57,10 +74,7 @@ fn stops_seen(client: &DapClient) -> Vec<&Value> {
 
 #[test]
 fn a_loop_body_stops_once_per_iteration() {
-    let mut client = DapClient::new();
-    client.launch(&["loop"], json!({}));
-    client.set_breakpoints(&["loop_body"]);
-    client.request_ok("configurationDone", json!({}));
+    let mut client = running(&["loop"], &["loop_body"]);
     // `counter = black_box(counter.wrapping_add(1))`: its code comes in two runs around the
     // inlined `wrapping_add`, and the loop's back edge lands past the `loop` opcode.
     assert_eq!(
@@ -73,10 +87,7 @@ fn a_loop_body_stops_once_per_iteration() {
 
 #[test]
 fn a_while_line_stops_once_per_test_of_its_condition() {
-    let mut client = DapClient::new();
-    client.launch(&["bench_arith"], json!({}));
-    client.set_breakpoints(&["arith_while"]);
-    client.request_ok("configurationDone", json!({}));
+    let mut client = running(&["bench_arith"], &["arith_while"]);
     // The condition is tested at the loop's top, first entered from before the loop and then
     // from the latch, which jumps back from the same line.
     assert_eq!(values_at_each_stop(&mut client, "arith_while", "i", 4), [0, 1, 2, 3]);
@@ -86,10 +97,7 @@ fn a_while_line_stops_once_per_test_of_its_condition() {
 
 #[test]
 fn a_for_line_stops_at_each_next_and_not_twice_on_entry() {
-    let mut client = DapClient::new();
-    client.launch(&["io", "a", "b"], json!({}));
-    client.set_breakpoints(&["for_args", "after_for"]);
-    client.request_ok("configurationDone", json!({}));
+    let mut client = running(&["io", "a", "b"], &["for_args", "after_for"]);
     // Two arguments and the `None` that ends the loop: three `next()` calls.
     let mut lines = Vec::new();
     loop {
@@ -107,12 +115,9 @@ fn a_for_line_stops_at_each_next_and_not_twice_on_entry() {
 
 #[test]
 fn a_line_with_an_overflow_check_stops_once() {
-    let mut client = DapClient::new();
-    client.launch(&["steps"], json!({}));
     // `let sum = a + b;` and `let doubled = black_box(sum * 2);`: each checks for overflow
     // and has a panic path of its own line.
-    client.set_breakpoints(&["add_body", "after_add"]);
-    client.request_ok("configurationDone", json!({}));
+    let mut client = running(&["steps"], &["add_body", "after_add"]);
     assert_eq!(stopped_line(&mut client), line_of("add_body") as u64);
     client.request_ok("continue", json!({ "threadId": 1 }));
     assert_eq!(stopped_line(&mut client), line_of("after_add") as u64);
@@ -124,19 +129,11 @@ fn a_line_with_an_overflow_check_stops_once() {
 
 #[test]
 fn a_question_mark_line_stops_once_per_call_on_either_arm() {
-    let mut client = DapClient::new();
-    client.launch(&["question"], json!({}));
-    client.set_breakpoints(&["question"]);
-    client.request_ok("configurationDone", json!({}));
+    let mut client = running(&["question"], &["question"]);
     // One call takes the `Ok` arm, the other returns the error early.
     for text in ["\"41\"", "\"x\""] {
         assert_eq!(stopped_line(&mut client), line_of("question") as u64);
-        let trace = client.request_ok("stackTrace", json!({ "threadId": 1 }));
-        let shown = client.request_ok(
-            "evaluate",
-            json!({ "expression": "text", "frameId": trace["stackFrames"][0]["id"], "context": "watch" }),
-        );
-        assert_eq!(shown["result"], text);
+        assert_eq!(shown_value(&mut client, "text"), text);
         client.request_ok("continue", json!({ "threadId": 1 }));
     }
     client.wait_event("exited");
