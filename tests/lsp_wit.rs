@@ -286,3 +286,33 @@ fn foreign_packages_resolve_through_deps_with_definitions_there() {
         }])
     );
 }
+
+/// Hover keeps answering while the file has an error, and shows the item the hovered name
+/// resolves to in its own interface.
+#[test]
+fn hover_answers_while_the_file_has_an_error() {
+    let mut client = LspClient::start();
+    // The fixture's directory has no other `.wit` file: the package is the editor's text.
+    let (uri, _) = fixture("broken/broken.wit");
+    let text = "package demo:broken;\n\ninterface a {\n  /// A's id.\n  type id = u64;\n}\n\ninterface b {\n  /// B's id:\n  /// a string.\n  type id = string;\n  lookup: func(key: id) -> nope;\n}\n";
+    client.open(&uri, text, 1);
+    let published = client.diagnostics(&uri);
+    assert_eq!(
+        published["diagnostics"],
+        json!([{
+            "range": { "start": { "line": 11, "character": 27 }, "end": { "line": 11, "character": 31 } },
+            "severity": 1,
+            "source": "wasmscope",
+            "message": "name `nope` does not exist",
+        }])
+    );
+    // `id` in `lookup: func(key: id)`: interface b's own `id`, not a's.
+    let hover = client.request_at("textDocument/hover", &uri, 11, 21, json!({}));
+    assert_eq!(
+        hover["result"],
+        json!({
+            "contents": { "kind": "markdown", "value": "```wit\ntype id = string\n```\n\nB's id:\na string." },
+            "range": { "start": { "line": 11, "character": 20 }, "end": { "line": 11, "character": 22 } },
+        })
+    );
+}

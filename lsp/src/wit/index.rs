@@ -6,7 +6,7 @@
 //! highlighting keep working while a file is being typed; names it cannot resolve (foreign
 //! packages, typos) are simply not linked.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::lexer::{Kind, Token, is_builtin_type, is_keyword, lex};
@@ -141,6 +141,10 @@ pub(crate) struct Index<'a> {
     targets: Vec<(Site, Target)>,
     /// Resolved names: every definition and use, by file and token.
     pub occurrences: HashMap<(usize, usize), Sym>,
+    /// Where functions are defined, by file and token: a function's name, or the
+    /// `constructor` keyword of a resource. Functions are never used by name in WIT, so they
+    /// are not symbols; hover still describes them.
+    pub functions: HashSet<(usize, usize)>,
 }
 
 impl<'a> Index<'a> {
@@ -153,6 +157,7 @@ impl<'a> Index<'a> {
             imports: HashMap::new(),
             targets: Vec::new(),
             occurrences: HashMap::new(),
+            functions: HashSet::new(),
         };
         for (file, (path, text)) in files.iter().enumerate() {
             let tokens = lex(text);
@@ -430,6 +435,14 @@ impl Walker<'_, '_> {
         self.index.targets.push((site, Target::Def(sym)));
     }
 
+    /// Records the current token as where a function is defined.
+    fn function_name(&mut self) {
+        if !self.at_end() {
+            let site = self.site();
+            self.index.functions.insert((site.file, site.token));
+        }
+    }
+
     /// Whether an unclosed block is followed by a top-level item (typing in progress).
     fn at_next_toplevel_item(&self) -> bool {
         matches!(self.peek(0), "interface" | "world" | "package")
@@ -626,6 +639,7 @@ impl Walker<'_, '_> {
                 continue;
             }
             if self.is_name(0) && self.peek(1) == ":" {
+                self.function_name();
                 self.bump(Some(Role::Function));
                 self.bump(None);
                 self.function(&scope);
@@ -694,6 +708,7 @@ impl Walker<'_, '_> {
         match self.peek(0) {
             "func" | "async" => {
                 self.roles[label_token] = Role::Function;
+                self.index.functions.insert((self.file, label_token));
                 self.function(&scope);
                 self.eat(";");
             }
@@ -782,6 +797,7 @@ impl Walker<'_, '_> {
                 return;
             }
             if self.peek(0) == "constructor" {
+                self.function_name();
                 self.bump(None);
                 self.params(scope);
                 if self.eat("->") {
@@ -789,6 +805,7 @@ impl Walker<'_, '_> {
                 }
                 self.eat(";");
             } else if self.is_name(0) && self.peek(1) == ":" {
+                self.function_name();
                 self.bump(Some(Role::Function));
                 self.bump(None);
                 self.eat("static");
@@ -859,7 +876,8 @@ impl Walker<'_, '_> {
                     }
                 }
             }
-        } else if self.is_name(0) {
+        } else if self.is_name(0) && self.peek(1) != ":" {
+            // `name:` is the next member, where a type was left out mid-edit.
             self.target(Target::Type(scope.clone(), self.name()));
             self.bump(Some(Role::Type));
         }
@@ -1021,6 +1039,28 @@ mod tests {
                 ("v", Type),
             ]
         );
+    }
+
+    #[test]
+    fn functions_are_recorded_where_they_are_defined() {
+        let text = "interface i {\n  f: func();\n  resource r {\n    constructor();\n    m: func();\n    s: static func();\n  }\n}\nworld w {\n  import g: func();\n  import i;\n}\n";
+        let index = Index::new(&[("a.wit", text)]);
+        let mut functions: Vec<&str> = index
+            .functions
+            .iter()
+            .map(|&(file, token)| index.files[file].slice(token))
+            .collect();
+        functions.sort();
+        assert_eq!(functions, ["constructor", "f", "g", "m", "s"]);
+    }
+
+    #[test]
+    fn a_type_left_out_mid_edit_does_not_swallow_the_next_member() {
+        let text = "interface i {\n  record r {}\n  f: func() -> \n  g: func(x: r);\n}\n";
+        let index = Index::new(&[("a.wit", text)]);
+        let r = Sym::Type(Scope::Interface("i".into()), "r".into());
+        assert_eq!(index.symbol_at(0, at(text, "r)", 0)).map(|(_, sym)| sym), Some(r));
+        assert_eq!(index.symbol_at(0, at(text, "g:", 0)), None);
     }
 
     #[test]
