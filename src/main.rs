@@ -71,9 +71,13 @@ enum Command {
         #[arg(long = "allow-host", value_name = "HOST")]
         allow_host: Vec<String>,
         /// Deliver wasmcloud:messaging messages on this subject (NATS wildcards `*`, `>`) to
-        /// the actor's HandleMessage; repeatable.
+        /// the actor's HandleMessage (a component's handle-message); repeatable.
         #[arg(long = "subscribe", value_name = "SUBJECT")]
         subscribe: Vec<String>,
+        /// Publish a wasmcloud:messaging message as the actor starts (before any --invoke):
+        /// it reaches the actor when it subscribes to the subject; repeatable.
+        #[arg(long = "publish", value_name = "SUBJECT=BODY")]
+        publish: Vec<String>,
         /// Configuration a component reads through `wasi:config/store` (repeatable).
         #[arg(long = "config", value_name = "KEY=VALUE")]
         config: Vec<String>,
@@ -165,6 +169,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             http,
             allow_host,
             subscribe,
+            publish,
             config,
             instrumented,
             debug,
@@ -173,23 +178,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             program,
             args,
         } => {
-            let env = env
-                .iter()
-                .map(|pair| match pair.split_once('=') {
-                    Some((k, v)) => Ok((k.to_string(), v.to_string())),
-                    None => anyhow::bail!("--env takes NAME=VALUE, got `{pair}`"),
-                })
-                .collect::<Result<Vec<_>>>()?;
             let config = wasmscope_runtime::host::ProgramConfig {
                 program,
                 args,
-                env,
+                env: pairs("--env", "NAME=VALUE", &env)?,
                 cwd: dir,
                 preopens: Vec::new(),
                 invocations: invoke
                     .iter()
                     .map(|spec| wasmscope_runtime::actor::Invocation::from_spec(spec))
                     .collect::<Result<_>>()?,
+                messages: pairs("--publish", "SUBJECT=BODY", &publish)?
+                    .into_iter()
+                    .map(|(subject, body)| (subject, body.into_bytes()))
+                    .collect(),
                 log_level,
                 keyvalue_file,
                 keyvalue_store: None,
@@ -201,13 +203,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     allowed_hosts: allow_host,
                     subscriptions: subscribe,
                 },
-                config: config
-                    .iter()
-                    .map(|pair| match pair.split_once('=') {
-                        Some((k, v)) => Ok((k.to_string(), v.to_string())),
-                        None => anyhow::bail!("--config takes KEY=VALUE, got `{pair}`"),
-                    })
-                    .collect::<Result<Vec<_>>>()?,
+                config: pairs("--config", "KEY=VALUE", &config)?,
             };
             if let Some(address) = debug {
                 let options = wasmscope_dap::host::HostOptions {
@@ -302,4 +298,15 @@ fn init_logging() {
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();
+}
+
+/// `KEY=VALUE` arguments of `flag` as pairs (the value may hold `=` itself).
+fn pairs(flag: &str, shape: &str, given: &[String]) -> Result<Vec<(String, String)>> {
+    given
+        .iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) => Ok((k.to_string(), v.to_string())),
+            None => anyhow::bail!("{flag} takes {shape}, got `{pair}`"),
+        })
+        .collect()
 }

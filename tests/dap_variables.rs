@@ -241,3 +241,33 @@ fn evaluate_follows_paths_into_values() {
     let nonsense = eval("1 + 2");
     assert_eq!(nonsense["success"], false);
 }
+
+#[test]
+fn an_aggregate_passed_by_value_shows_its_fields() {
+    // `line: Line` arrives as the address of a copy, in a wasm local: DWARF says
+    // `DW_OP_WASM_location 0x0 N` without `DW_OP_stack_value`, a memory location.
+    let mut client = DapClient::new();
+    client.launch(&["question"], json!({}));
+    client.set_breakpoints(&["by_value"]);
+    client.request_ok("configurationDone", json!({}));
+    assert_eq!(client.wait_event("stopped")["body"]["reason"], "breakpoint");
+    let trace = client.request_ok("stackTrace", json!({ "threadId": 1 }));
+    let frame = &trace["stackFrames"][0];
+    assert_eq!(frame["name"], "debuggee::label_length");
+    let scopes = client.request_ok("scopes", json!({ "frameId": frame["id"] }));
+    let locals = client.request_ok(
+        "variables",
+        json!({ "variablesReference": scopes["scopes"][0]["variablesReference"] }),
+    );
+    assert_eq!(
+        shown(locals["variables"].as_array().unwrap()),
+        [r#"line = Line { from: Point { x: 1, y: 2 }, to: Point { x: 3, y: 4 }, label: "by value" } : debuggee::Line"#]
+    );
+    let label = client.request_ok(
+        "evaluate",
+        json!({ "expression": "line.label", "frameId": frame["id"], "context": "watch" }),
+    );
+    assert_eq!(label["result"], r#""by value""#);
+    client.request_ok("disconnect", json!({ "terminateDebuggee": true }));
+    assert_eq!(client.wait_exit(), Some(0));
+}

@@ -44,18 +44,7 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
         Ok(())
     })
     .await?;
-    let mut report = |invocation: &Invocation, outcome: &Outcome| {
-        match outcome {
-            // A closed stdout or stderr must not take the actor down (`println!` would panic).
-            Outcome::Response(_) => {
-                let _ = writeln!(std::io::stdout(), "{}: {outcome}", invocation.operation);
-            }
-            Outcome::Error(message) => {
-                let _ = writeln!(std::io::stderr(), "{} failed: {message}", invocation.operation);
-            }
-        }
-        true
-    };
+    let mut report = report_outcome;
     let (sender, queue) = queue_with(&config.invocations);
     if let Some(bus) = &config.message_bus {
         store.data_mut().actor.providers.messaging.join(bus, &sender);
@@ -82,8 +71,24 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
     }
 }
 
-/// A component with inherited stdio: its `wasi:cli/run`, or a `wasi:http/incoming-handler`
-/// served until interrupted.
+/// An invocation's outcome: a response on stdout as `Operation: response`, a failure on
+/// stderr; the run goes on either way.
+fn report_outcome(invocation: &Invocation, outcome: &Outcome) -> bool {
+    match outcome {
+        // A closed stdout or stderr must not take the actor down (`println!` would panic).
+        Outcome::Response(_) => {
+            let _ = writeln!(std::io::stdout(), "{}: {outcome}", invocation.operation);
+        }
+        Outcome::Error(message) => {
+            let _ = writeln!(std::io::stderr(), "{} failed: {message}", invocation.operation);
+        }
+    }
+    true
+}
+
+/// A component with inherited stdio: its `wasi:cli/run`, a `wasi:http/incoming-handler`
+/// served until interrupted, or a `wasmcloud:messaging/handler` given messages until none
+/// can come any more.
 async fn run_component(config: &ProgramConfig, engine: &wasmtime::Engine, image: &ModuleImage) -> Result<i32> {
     let compiled = component::compile(engine, &image.bytes, config)?;
     let kind = component::ComponentKind::of(engine, &compiled)?;
@@ -112,6 +117,24 @@ async fn run_component(config: &ProgramConfig, engine: &wasmtime::Engine, image:
                 }
             }
             Ok(0)
+        }
+        component::ComponentKind::MessageHandler => {
+            let handler = component::instantiate_message_handler(&mut store, &compiled, config).await?;
+            let (sender, queue) = queue_with(&[]);
+            // In a manifest the bus holds the queue open while other actors may publish;
+            // alone, the messages given with `--publish` (and what they cause) are all.
+            if let Some(bus) = &config.message_bus {
+                store.data_mut().actor.providers.messaging.join(bus, &sender);
+            }
+            drop(sender);
+            let mut report = report_outcome;
+            match component::handle_messages(&mut store, &handler, queue, &mut report).await {
+                Ok(code) => Ok(code),
+                Err(trap) => {
+                    eprintln!("Error: {trap:#}");
+                    Ok(TRAP_EXIT_CODE)
+                }
+            }
         }
     }
 }

@@ -119,6 +119,32 @@ pub fn http_component_line_of(marker: &str) -> u32 {
     find_marker(&source, marker).unwrap_or_else(|e| panic!("{e} in {}", path.display()))
 }
 
+/// Root of the messaging component fixture crate (exports `wasmcloud:messaging/handler`).
+pub fn messaging_component_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/messaging-component")
+}
+
+/// The messaging component fixture, built once per test process.
+pub fn messaging_component_wasm() -> PathBuf {
+    static WASM: OnceLock<PathBuf> = OnceLock::new();
+    WASM.get_or_init(|| {
+        build_fixture_crate(
+            &messaging_component_dir(),
+            "wasm32-wasip2",
+            "messaging_component.wasm",
+            false,
+        )
+    })
+    .clone()
+}
+
+/// 1-based line of the messaging component fixture's line ending in `// BP:<marker>`.
+pub fn messaging_component_line_of(marker: &str) -> u32 {
+    let path = messaging_component_dir().join("src/lib.rs");
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    find_marker(&source, marker).unwrap_or_else(|e| panic!("{e} in {}", path.display()))
+}
+
 /// Builds a fixture crate for `target` and returns the absolute path of its `artifact`.
 fn build_fixture_crate(dir: &Path, target: &str, artifact: &str, release: bool) -> PathBuf {
     let target_dir = dir.join("target");

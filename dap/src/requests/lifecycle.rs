@@ -55,9 +55,13 @@ struct LaunchArguments {
     /// Hosts the actor's `wasmcloud:httpclient` may reach (`host` or `host:port`, `*` for any).
     #[serde(default)]
     allowed_hosts: Vec<String>,
-    /// Subjects whose `wasmcloud:messaging` messages go to the actor's `HandleMessage`.
+    /// Subjects whose `wasmcloud:messaging` messages go to the actor's `HandleMessage` (a
+    /// component's `handle-message`).
     #[serde(default)]
     subscriptions: Vec<String>,
+    /// Messages published as the actor starts: `[{ "subject": "orders.new", "body": "…" }]`.
+    #[serde(default)]
+    publish: Vec<PublishArgument>,
     /// What a component reads through `wasi:config/store`: `{ "key": "value" }`.
     #[serde(default)]
     config: BTreeMap<String, String>,
@@ -76,6 +80,15 @@ struct InvokeArgument {
     #[serde(default)]
     payload: Value,
     format: Option<String>,
+}
+
+/// One message to publish; the body is text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublishArgument {
+    subject: String,
+    #[serde(default)]
+    body: String,
 }
 
 impl InvokeArgument {
@@ -174,6 +187,11 @@ impl Server {
             cwd: args.cwd,
             preopens: args.preopens.into_iter().map(|(guest, host)| (host, guest)).collect(),
             invocations,
+            messages: args
+                .publish
+                .into_iter()
+                .map(|m| (m.subject, m.body.into_bytes()))
+                .collect(),
             log_level: match &args.log_level {
                 Some(level) => level.parse()?,
                 None => Default::default(),

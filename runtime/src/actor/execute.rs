@@ -43,6 +43,20 @@ pub fn queue_with(invocations: &[Invocation]) -> (InvocationSender, InvocationQu
     (tx, rx)
 }
 
+/// The next request for an actor: the messages given when the run starts (published once,
+/// first), then what the last invocation published to the actor's own subscriptions, then
+/// the next request from outside; `None` once the queue has ended.
+pub async fn next_request(store: &mut Store<HostState>, queue: &mut InvocationQueue) -> Option<Request> {
+    let actor = &mut store.data_mut().actor;
+    actor.providers.messaging.publish_initial(&actor.log);
+    if let Some(invocation) = actor.providers.messaging.next_delivery() {
+        return Some(invocation.into());
+    }
+    let request = queue.recv().await?;
+    store.data_mut().actor.providers.messaging.start_chain(request.hops);
+    Some(request)
+}
+
 /// Told about each finished invocation, in order; answers whether to go on with the next.
 pub type InvocationReport<'a> = &'a mut (dyn FnMut(&Invocation, &Outcome) -> bool + Send);
 
@@ -65,18 +79,8 @@ pub async fn execute(
             wapc::initialize(store, instance).await?;
             let mut failed = false;
             loop {
-                // Messages the last invocation published to the actor's own subscriptions run
-                // first; then the next request from outside.
-                let messaging = &mut store.data_mut().actor.providers.messaging;
-                let Request { invocation, reply, .. } = match messaging.next_delivery() {
-                    Some(invocation) => invocation.into(),
-                    None => match invocations.recv().await {
-                        Some(request) => {
-                            store.data_mut().actor.providers.messaging.start_chain(request.hops);
-                            request
-                        }
-                        None => break,
-                    },
+                let Some(Request { invocation, reply, .. }) = next_request(store, &mut invocations).await else {
+                    break;
                 };
                 let outcome = wapc::invoke(store, instance, &invocation).await;
                 failed |= matches!(outcome, Outcome::Error(_));

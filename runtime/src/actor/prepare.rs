@@ -22,6 +22,10 @@ pub fn prepare(kind: ProgramKind, config: &ProgramConfig, module: &[u8]) -> Resu
             "`{}` is a WASI command program, not an actor: it has no operations to invoke",
             config.program.display()
         ),
+        ProgramKind::Command if !config.messages.is_empty() => bail!(
+            "`{}` is a WASI command program, not an actor: it takes no messages",
+            config.program.display()
+        ),
         // Nothing to invoke, nothing to serve, no messages to wait for: worth a word.
         ProgramKind::Wapc
             if config.invocations.is_empty() && config.http.is_none() && config.providers.subscriptions.is_empty() =>

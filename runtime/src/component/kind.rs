@@ -1,5 +1,6 @@
-//! What a component is for, from its exports: a `wasi:cli/run` command, or a
-//! `wasi:http/incoming-handler` that serves requests.
+//! What a component is for, from its exports: a `wasi:cli/run` command, a
+//! `wasi:http/incoming-handler` that serves requests, or a `wasmcloud:messaging/handler` that
+//! takes messages.
 
 use anyhow::{Result, bail};
 use wasmtime::Engine;
@@ -11,6 +12,8 @@ pub enum ComponentKind {
     Command,
     /// Exports `wasi:http/incoming-handler`: each HTTP request is an invocation.
     HttpHandler,
+    /// Exports `wasmcloud:messaging/handler`: each message on a subscribed subject is one.
+    MessageHandler,
 }
 
 impl ComponentKind {
@@ -25,10 +28,12 @@ impl ComponentKind {
             Ok(ComponentKind::HttpHandler)
         } else if exports_interface("wasi:cli/run@") {
             Ok(ComponentKind::Command)
+        } else if exports_interface("wasmcloud:messaging/handler@") {
+            Ok(ComponentKind::MessageHandler)
         } else {
             bail!(
-                "the component exports neither `wasi:cli/run` nor `wasi:http/incoming-handler` \
-                 (it exports {}): there is nothing to run",
+                "the component exports none of `wasi:cli/run`, `wasi:http/incoming-handler` and \
+                 `wasmcloud:messaging/handler` (it exports {}): there is nothing to run",
                 if exports.is_empty() {
                     "nothing".to_string()
                 } else {

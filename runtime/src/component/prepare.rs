@@ -1,5 +1,6 @@
 //! Before a component is instantiated: refuse what does not fit its kind (waPC invocations,
-//! an HTTP address for a command, none for an HTTP handler), and make the store's actor state.
+//! an HTTP address for a command, none for an HTTP handler, messages for what takes none, a
+//! message handler subscribed to nothing), and make the store's actor state.
 
 use anyhow::{Result, bail};
 
@@ -21,6 +22,19 @@ pub fn prepare_component(config: &ProgramConfig, kind: ComponentKind, log: LogSi
             "`{program}` exports `wasi:http/incoming-handler`: give an address to serve it on \
              (`--http 127.0.0.1:8080`, or `\"http\"` in a launch)"
         ),
+        ComponentKind::MessageHandler if config.http.is_some() => bail!(
+            "`{program}` is a `wasmcloud:messaging/handler` component: it does not export \
+             `wasi:http/incoming-handler` to serve HTTP with"
+        ),
+        ComponentKind::MessageHandler if config.providers.subscriptions.is_empty() && config.message_bus.is_none() => {
+            bail!(
+                "`{program}` takes `wasmcloud:messaging` messages: subscribe it to subjects \
+                 (`--subscribe 'orders.>'`, `\"subscriptions\"` in a launch, or a link's `subscriptions`)"
+            )
+        }
+        ComponentKind::Command | ComponentKind::HttpHandler if !config.messages.is_empty() => {
+            bail!("`{program}` takes no messages: it does not export `wasmcloud:messaging/handler`")
+        }
         _ => {}
     }
     Ok(ActorState::new(Providers::new(config)?, log))

@@ -66,7 +66,7 @@ pub(crate) fn run(
         let (queue_tx, queue) = queue_with(&config.program.invocations);
         let kind = match &entry {
             Entry::Core { kind, .. } => Some(*kind),
-            Entry::Component(_) | Entry::Http { .. } => None,
+            Entry::Component(_) | Entry::Http { .. } | Entry::Messages(_) => None,
         };
         let http = match kind {
             Some(kind) => http_server::start_for(kind, &config.program, &queue_tx).await,
@@ -118,6 +118,7 @@ pub(crate) fn run(
                 serve_http(&mut store, proxy, queue, &shared, &events).await;
                 Ok(0)
             }
+            Entry::Messages(handler) => component::handle_messages(&mut store, handler, queue, &mut report).await,
         };
         shared.finished.store(true, Ordering::SeqCst);
         shared.stopped.store(false, Ordering::SeqCst);
@@ -154,6 +155,8 @@ enum Entry {
         proxy: wasmtime_wasi_http::p2::bindings::Proxy,
         queue: component::http::HttpQueue,
     },
+    /// A `wasmcloud:messaging/handler` component, given the launch's `publish` messages.
+    Messages(component::MessageHandler),
 }
 
 async fn load(
@@ -277,6 +280,9 @@ async fn load_component(
             let text = format!("serving wasi:http/incoming-handler on http://{bound}");
             let _ = events.send(SessionEvent::Notice { text });
             Entry::Http { proxy, queue }
+        }
+        component::ComponentKind::MessageHandler => {
+            Entry::Messages(component::instantiate_message_handler(&mut store, &compiled, &config.program).await?)
         }
     };
     Ok((store, entry, controller))

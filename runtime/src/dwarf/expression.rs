@@ -53,23 +53,23 @@ pub(crate) fn evaluate(
     while !bytes.is_empty() {
         let op = Operation::parse(&mut bytes, encoding)?;
         match op {
+            // A wasm local, global or operand pushes its value, like `DW_OP_bregN 0`: alone it
+            // is the *address* of the variable (LLVM describes an aggregate passed by
+            // reference so); the variable is the value itself only with `DW_OP_stack_value`.
             Operation::WasmLocal { index } => {
                 stack.push(
                     ctx.local(index)
                         .ok_or_else(|| anyhow!("no wasm local {index} in this frame"))?,
                 );
-                is_value = true;
             }
             Operation::WasmGlobal { index } => {
                 stack.push(ctx.global(index).ok_or_else(|| anyhow!("no wasm global {index}"))?);
-                is_value = true;
             }
             Operation::WasmStack { index } => {
                 stack.push(
                     ctx.operand(index)
                         .ok_or_else(|| anyhow!("no operand stack slot {index}"))?,
                 );
-                is_value = true;
             }
             Operation::StackValue => is_value = true,
             Operation::FrameOffset { offset } => {
@@ -252,10 +252,10 @@ mod tests {
     }
 
     #[test]
-    fn wasm_local_is_a_value() {
+    fn a_wasm_local_alone_holds_the_address_and_with_stack_value_the_value() {
         // DW_OP_WASM_location 0x0 2
         let p = eval(&[0xed, 0x00, 0x02], None).unwrap();
-        assert_eq!(p[0].location, Location::Value(0x1000u64.to_le_bytes().to_vec()));
+        assert_eq!(p[0].location, Location::Memory(0x1000));
         // ... plus DW_OP_stack_value
         let p = eval(&[0xed, 0x00, 0x02, 0x9f], None).unwrap();
         assert_eq!(p[0].location, Location::Value(0x1000u64.to_le_bytes().to_vec()));

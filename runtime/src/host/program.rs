@@ -24,6 +24,9 @@ pub struct ProgramConfig {
     pub preopens: Vec<(PathBuf, String)>,
     /// Operations to invoke, in order, when the program is an actor.
     pub invocations: Vec<Invocation>,
+    /// Messages (subject, body) published as the actor starts (`--publish`, a launch's
+    /// `publish`): delivered before its invocations when it subscribes to them.
+    pub messages: Vec<(String, Vec<u8>)>,
     /// The least severe actor log lines shown.
     pub log_level: LogLevel,
     /// Where the key-value provider keeps its data between runs; in memory when unset.

@@ -37,7 +37,10 @@ pub async fn run_manifest(path: &Path, base: &ProgramConfig, target: Option<&str
     let mut tasks = JoinSet::new();
     // Subscribers wait for messages while an actor that may publish still runs.
     let mut publishers = 0;
-    for actor in plan.actors {
+    for (index, actor) in plan.actors.into_iter().enumerate() {
+        // `--invoke`s go to the actor they name; `--publish`es start from it too (or from the
+        // first actor), and the bus takes them to every subscriber.
+        let targeted = target.as_deref() == Some(actor.name.as_str());
         let subscribes = !actor.providers.subscriptions.is_empty() || !base.providers.subscriptions.is_empty();
         publishers += usize::from(!subscribes);
         let config = ProgramConfig {
@@ -49,8 +52,9 @@ pub async fn run_manifest(path: &Path, base: &ProgramConfig, target: Option<&str
             message_bus: Some(bus.clone()),
             // The command line's pairs come last, so they win.
             config: actor.config.iter().chain(&base.config).cloned().collect(),
-            invocations: if target.as_deref() == Some(actor.name.as_str()) {
-                base.invocations.clone()
+            invocations: if targeted { base.invocations.clone() } else { Vec::new() },
+            messages: if targeted || (target.is_none() && index == 0) {
+                base.messages.clone()
             } else {
                 Vec::new()
             },

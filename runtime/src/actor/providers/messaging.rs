@@ -162,6 +162,8 @@ impl MessageBus {
 #[derive(Debug, Default)]
 pub struct Messaging {
     subscriptions: Vec<String>,
+    /// Messages to publish when the actor starts (`--publish`), until they are.
+    initial: Vec<(String, Vec<u8>)>,
     /// The run's other actors, once this one has joined.
     bus: Option<(MessageBus, usize)>,
     /// Messages for this actor, with how many deliveries deep each one is.
@@ -171,10 +173,26 @@ pub struct Messaging {
 }
 
 impl Messaging {
-    pub fn new(subscriptions: Vec<String>) -> Self {
+    pub fn new(subscriptions: Vec<String>, initial: Vec<(String, Vec<u8>)>) -> Self {
         Messaging {
             subscriptions,
+            initial,
             ..Messaging::default()
+        }
+    }
+
+    /// Publishes the messages given for the start of the run, once; a subject nothing in the
+    /// run subscribes to gets a warning, since the message goes nowhere.
+    pub fn publish_initial(&mut self, log: &LogSink) {
+        for (subject, body) in std::mem::take(&mut self.initial) {
+            self.publish(&subject, "", &body, log);
+            if self.bus.is_none() && !self.subscribes_to(&subject) {
+                log.log(
+                    LogLevel::Warn,
+                    "messaging",
+                    &format!("nothing subscribes to `{subject}`: subscribe the actor with `--subscribe {subject}`"),
+                );
+            }
         }
     }
 
@@ -182,17 +200,12 @@ impl Messaging {
         match operation {
             "Publish" => {
                 let args: PublishArgs = decode(operation, payload)?;
-                self.publish(&args, log);
+                self.publish(&args.subject, &args.reply_to, &args.body, log);
                 encode(&PublishResponse { published: true })
             }
             "Request" => {
                 let args: RequestArgs = decode(operation, payload)?;
-                // A reply would have to come from a handler of this same actor, which can't
-                // run while it waits in this call.
-                Err(format!(
-                    "no responder for `{}`: wasmscope's in-process messaging has no other actor to answer a request",
-                    args.subject
-                ))
+                Err(no_responder(&args.subject))
             }
             other => Err(format!("`{CONTRACT}` has no operation `{other}`")),
         }
@@ -204,12 +217,14 @@ impl Messaging {
         self.bus = Some((bus.clone(), index));
     }
 
-    fn publish(&mut self, message: &PublishArgs, log: &LogSink) {
-        let body = String::from_utf8_lossy(&message.body);
+    /// Publishes a message (an actor's, or one given when the run starts): it is logged, and
+    /// delivered to the actor itself when it subscribes to the subject and to the run's other
+    /// subscribers.
+    pub fn publish(&mut self, subject: &str, reply_to: &str, body: &[u8], log: &LogSink) {
         log.log(
             LogLevel::Info,
             "messaging",
-            &format!("published on `{}`: {body}", message.subject),
+            &format!("published on `{subject}`: {}", String::from_utf8_lossy(body)),
         );
         let hops = self.hops + 1;
         if hops > MAX_HOPS {
@@ -217,17 +232,16 @@ impl Messaging {
                 LogLevel::Warn,
                 "messaging",
                 &format!(
-                    "dropped the message on `{}`: {MAX_HOPS} message handlers in a row published again (a loop?)",
-                    message.subject
+                    "dropped the message on `{subject}`: {MAX_HOPS} message handlers in a row published again (a loop?)"
                 ),
             );
             return;
         }
         let args = HandleMessageArgs {
             message: BrokerMessage {
-                subject: &message.subject,
-                reply_to: &message.reply_to,
-                body: &message.body,
+                subject,
+                reply_to,
+                body,
             },
         };
         let Ok(payload) = encode(&args) else { return };
@@ -236,11 +250,15 @@ impl Messaging {
             payload,
         };
         if let Some((bus, index)) = &self.bus {
-            bus.deliver(*index, &message.subject, &invocation, hops);
+            bus.deliver(*index, subject, &invocation, hops);
         }
-        if self.subscriptions.iter().any(|s| subject_matches(s, &message.subject)) {
+        if self.subscribes_to(subject) {
             self.pending.push_back((invocation, hops));
         }
+    }
+
+    pub fn subscribes_to(&self, subject: &str) -> bool {
+        self.subscriptions.iter().any(|s| subject_matches(s, subject))
     }
 
     /// The next message for this actor, if any: it runs before anything else.
@@ -258,6 +276,40 @@ impl Messaging {
 }
 
 /// NATS subject matching: `*` is one token, a final `>` one or more.
+/// What a request gets: nothing in the run can answer while the requester waits (a reply
+/// would have to come from a handler, and the requesting actor's own can't run meanwhile).
+pub fn no_responder(subject: &str) -> String {
+    format!("no responder for `{subject}`: wasmscope's in-process messaging has no other actor to answer a request")
+}
+
+/// A message as a `HandleMessage` delivery carries it (for components, which take it as a
+/// WIT record rather than msgpack).
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+pub struct DeliveredMessage {
+    pub subject: String,
+    #[serde(rename = "replyTo", default)]
+    pub reply_to: String,
+    #[serde(with = "serde_bytes", default)]
+    pub body: Vec<u8>,
+}
+
+#[derive(Deserialize)]
+struct DeliveredArgs {
+    message: DeliveredMessage,
+}
+
+impl DeliveredMessage {
+    /// The message in a `HandleMessage` invocation; `None` for any other invocation.
+    pub fn of(invocation: &Invocation) -> Option<DeliveredMessage> {
+        if invocation.operation != HANDLE_MESSAGE {
+            return None;
+        }
+        rmp_serde::from_slice::<DeliveredArgs>(&invocation.payload)
+            .ok()
+            .map(|args| args.message)
+    }
+}
+
 fn subject_matches(pattern: &str, subject: &str) -> bool {
     let mut tokens = subject.split('.');
     for part in pattern.split('.') {
@@ -302,7 +354,7 @@ mod tests {
             LogLevel::Info,
             Arc::new(move |level, _, text| sink.lock().unwrap().push(format!("{level}: {text}"))),
         );
-        let mut messaging = Messaging::new(vec!["loop.>".into()]);
+        let mut messaging = Messaging::new(vec!["loop.>".into()], Vec::new());
         publish(&mut messaging, "elsewhere", &log);
         assert!(messaging.next_delivery().is_none());
         messaging.start_chain(0);
@@ -324,5 +376,45 @@ mod tests {
                 .starts_with("warn: dropped the message on `loop.again`"),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn messages_given_at_the_start_are_published_once_and_read_back_as_delivered() {
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let log = LogSink::new(
+            LogLevel::Info,
+            Arc::new(move |level, _, text| sink.lock().unwrap().push(format!("{level}: {text}"))),
+        );
+        let initial = vec![
+            ("news.today".to_string(), b"sunny".to_vec()),
+            ("else".to_string(), Vec::new()),
+        ];
+        let mut messaging = Messaging::new(vec!["news.*".into()], initial);
+        messaging.publish_initial(&log);
+        messaging.publish_initial(&log);
+        let delivery = messaging.next_delivery().unwrap();
+        assert_eq!(
+            DeliveredMessage::of(&delivery),
+            Some(DeliveredMessage {
+                subject: "news.today".into(),
+                reply_to: String::new(),
+                body: b"sunny".to_vec(),
+            })
+        );
+        assert!(messaging.next_delivery().is_none());
+        assert_eq!(
+            *lines.lock().unwrap(),
+            [
+                "info: published on `news.today`: sunny",
+                "info: published on `else`: ",
+                "warn: nothing subscribes to `else`: subscribe the actor with `--subscribe else`",
+            ]
+        );
+        let other = Invocation {
+            operation: "Ping".into(),
+            payload: delivery.payload,
+        };
+        assert_eq!(DeliveredMessage::of(&other), None);
     }
 }

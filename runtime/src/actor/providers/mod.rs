@@ -10,7 +10,7 @@ mod msgpack;
 
 pub use http_client::{HttpClient, host_allowed};
 pub use keyvalue::{KeyValue, SharedKeyValue};
-pub use messaging::{HANDLE_MESSAGE, MessageBus, Messaging};
+pub use messaging::{DeliveredMessage, HANDLE_MESSAGE, MessageBus, Messaging, no_responder};
 
 use super::log::LogSink;
 
@@ -79,7 +79,7 @@ impl Providers {
                 None => SharedKeyValue::open(config.keyvalue_file.as_deref())?,
             },
             http_client: HttpClient::new(settings.allowed_hosts.clone()),
-            messaging: Messaging::new(settings.subscriptions.clone()),
+            messaging: Messaging::new(settings.subscriptions.clone(), config.messages.clone()),
             granted: None,
             linked: None,
         })

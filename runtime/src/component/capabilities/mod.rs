@@ -1,10 +1,12 @@
 //! The capabilities wasmCloud 1.x hosts give components beside WASI 0.2 and `wasi:http`:
 //! `wasi:keyvalue` (the waPC key-value provider's store), `wasi:config/store` (the launch's
-//! configuration) and `wasi:logging` (the actor log), from the WIT vendored in `runtime/wit`.
+//! configuration), `wasi:logging` (the actor log) and `wasmcloud:messaging/consumer` (the
+//! in-process messaging waPC actors use too), from the WIT vendored in `runtime/wit`.
 
 mod config;
 mod keyvalue;
 mod logging;
+mod messaging;
 
 use anyhow::Result;
 use wasmtime::component::{HasSelf, Linker};
@@ -13,10 +15,14 @@ use crate::host::HostState;
 
 pub use keyvalue::Bucket;
 
-mod bindings {
+pub(super) mod bindings {
+    // The handler world includes every capability import; commands and HTTP handlers are
+    // linked with its per-interface `add_to_linker`s alone.
     wasmtime::component::bindgen!({
         path: "wit",
-        world: "wasmscope:host/capabilities",
+        world: "wasmscope:host/message-handler",
+        // Stores run async (epoch yields, the debugger): the handler is called with `.await`.
+        exports: { default: async },
         with: {
             "wasi:keyvalue/store.bucket": crate::component::capabilities::Bucket,
         },
@@ -24,10 +30,13 @@ mod bindings {
 }
 
 /// Adds `wasi:keyvalue/{store,atomics,batch}`, `wasi:config/store` (answering from
-/// `config_values`) and `wasi:logging/logging` to a component linker. Both `wasmscope run` and
-/// the debugger link components through here.
+/// `config_values`), `wasi:logging/logging` and `wasmcloud:messaging/consumer` to a component
+/// linker. Both `wasmscope run` and the debugger link components through here.
 pub fn add_to_linker(linker: &mut Linker<HostState>, config_values: &[(String, String)]) -> Result<()> {
     use bindings::wasi::{keyvalue, logging};
+    use bindings::wasmcloud::messaging;
+    messaging::types::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
+    messaging::consumer::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
     keyvalue::store::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
     keyvalue::atomics::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
     keyvalue::batch::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
