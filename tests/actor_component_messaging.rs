@@ -5,27 +5,13 @@
 
 mod support;
 
-use std::process::{Command, Output};
-
 use serde_json::json;
 use support::*;
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wasmscope"))
-        .arg("run")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[test]
 fn published_messages_reach_the_handler_on_the_subjects_it_subscribes_to() {
     let wasm = messaging_component_wasm();
-    let output = run(&[
+    let output = wasmscope_run(&[
         wasm.to_str().unwrap(),
         "--subscribe",
         "ping.>",
@@ -57,7 +43,7 @@ fn published_messages_reach_the_handler_on_the_subjects_it_subscribes_to() {
 #[test]
 fn what_it_publishes_to_its_own_subscriptions_comes_back_to_it() {
     let wasm = messaging_component_wasm();
-    let output = run(&[
+    let output = wasmscope_run(&[
         wasm.to_str().unwrap(),
         "--subscribe",
         "ping.*",
@@ -80,7 +66,7 @@ fn what_it_publishes_to_its_own_subscriptions_comes_back_to_it() {
 #[test]
 fn a_handler_subscribed_to_nothing_and_messages_for_a_command_are_refused() {
     let wasm = messaging_component_wasm();
-    let output = run(&[wasm.to_str().unwrap(), "--publish", "ping.ada=hello"]);
+    let output = wasmscope_run(&[wasm.to_str().unwrap(), "--publish", "ping.ada=hello"]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         text(&output.stderr),
@@ -91,7 +77,7 @@ fn a_handler_subscribed_to_nothing_and_messages_for_a_command_are_refused() {
         )
     );
     let command = component_wasm();
-    let output = run(&[command.to_str().unwrap(), "--publish", "ping.ada=hello"]);
+    let output = wasmscope_run(&[command.to_str().unwrap(), "--publish", "ping.ada=hello"]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         text(&output.stderr),
@@ -100,7 +86,7 @@ fn a_handler_subscribed_to_nothing_and_messages_for_a_command_are_refused() {
             command.display()
         )
     );
-    let output = run(&[debuggee_wasm().to_str().unwrap(), "--publish", "x=y"]);
+    let output = wasmscope_run(&[debuggee_wasm().to_str().unwrap(), "--publish", "x=y"]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         text(&output.stderr),
@@ -161,7 +147,7 @@ spec:
         ),
     )
     .unwrap();
-    let output = run(&[
+    let output = wasmscope_run(&[
         manifest.to_str().unwrap(),
         "--actor",
         "announcer",

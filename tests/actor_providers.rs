@@ -3,22 +3,8 @@
 
 mod support;
 
-use std::process::{Command, Output};
-
 use serde_json::json;
 use support::*;
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wasmscope"))
-        .arg("run")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[test]
 fn the_http_client_reaches_allowed_hosts_only() {
@@ -26,7 +12,7 @@ fn the_http_client_reaches_allowed_hosts_only() {
     let wasm = wasm.to_str().unwrap();
     let (addr, served) = one_request_http_server();
     let fetch = format!("Fetch=http://{addr}/status?x=1");
-    let output = run(&[wasm, "--allow-host", &addr, "--invoke", &fetch]);
+    let output = wasmscope_run(&[wasm, "--allow-host", &addr, "--invoke", &fetch]);
     assert_eq!(text(&output.stdout), "Fetch: 200 hello\n", "{}", text(&output.stderr));
     let request = served.join().unwrap();
     assert!(request.starts_with("GET /status?x=1 HTTP/1.1\r\n"), "{request}");
@@ -36,7 +22,7 @@ fn the_http_client_reaches_allowed_hosts_only() {
     );
 
     // Not allowed: the actor gets the provider's error, and nothing is sent.
-    let output = run(&[wasm, "--invoke", "Fetch=http://127.0.0.1:9/secret"]);
+    let output = wasmscope_run(&[wasm, "--invoke", "Fetch=http://127.0.0.1:9/secret"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
         text(&output.stderr).contains(
@@ -46,7 +32,7 @@ fn the_http_client_reaches_allowed_hosts_only() {
         text(&output.stderr)
     );
     // Allowed but nobody listens: a clear failure, not a hang.
-    let output = run(&[
+    let output = wasmscope_run(&[
         wasm,
         "--allow-host",
         "127.0.0.1",
@@ -63,7 +49,7 @@ fn the_http_client_reaches_allowed_hosts_only() {
 #[test]
 fn messages_on_subscribed_subjects_reach_handle_message() {
     let wasm = wapc_actor_wasm();
-    let output = run(&[
+    let output = wasmscope_run(&[
         wasm.to_str().unwrap(),
         "--subscribe",
         "news.>",
@@ -152,7 +138,7 @@ spec:
     )
     .unwrap();
     let fetch = format!("Fetch=http://{addr}/");
-    let output = run(&[
+    let output = wasmscope_run(&[
         manifest.to_str().unwrap(),
         "--invoke",
         &fetch,
@@ -274,7 +260,7 @@ spec:
         ),
     )
     .unwrap();
-    let output = run(&[
+    let output = wasmscope_run(&[
         manifest.to_str().unwrap(),
         "--actor",
         "announcer",

@@ -15,7 +15,7 @@ pub mod lsp;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
@@ -117,6 +117,21 @@ pub fn http_component_line_of(marker: &str) -> u32 {
     let path = http_component_dir().join("src/lib.rs");
     let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     find_marker(&source, marker).unwrap_or_else(|e| panic!("{e} in {}", path.display()))
+}
+
+/// `wasmscope run ARGS…`, run to its end.
+pub fn wasmscope_run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wasmscope"))
+        .arg("run")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// A process's output as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Root of the messaging component fixture crate (exports `wasmcloud:messaging/handler`).

@@ -57,6 +57,21 @@ pub async fn next_request(store: &mut Store<HostState>, queue: &mut InvocationQu
     Some(request)
 }
 
+/// Tells `report` and the caller waiting for it (if any) how an invocation went; answers
+/// whether to go on with the next.
+pub fn settle(
+    report: InvocationReport<'_>,
+    invocation: &Invocation,
+    reply: Option<oneshot::Sender<Outcome>>,
+    outcome: Outcome,
+) -> bool {
+    let go_on = report(invocation, &outcome);
+    if let Some(reply) = reply {
+        let _ = reply.send(outcome);
+    }
+    go_on
+}
+
 /// Told about each finished invocation, in order; answers whether to go on with the next.
 pub type InvocationReport<'a> = &'a mut (dyn FnMut(&Invocation, &Outcome) -> bool + Send);
 
@@ -84,11 +99,7 @@ pub async fn execute(
                 };
                 let outcome = wapc::invoke(store, instance, &invocation).await;
                 failed |= matches!(outcome, Outcome::Error(_));
-                let go_on = report(&invocation, &outcome);
-                if let Some(reply) = reply {
-                    let _ = reply.send(outcome);
-                }
-                if !go_on {
+                if !settle(report, &invocation, reply, outcome) {
                     break;
                 }
             }

@@ -15,7 +15,9 @@ pub mod providers;
 mod state;
 mod wapc;
 
-pub use execute::{InvocationQueue, InvocationReport, InvocationSender, Request, execute, next_request, queue_with};
+pub use execute::{
+    InvocationQueue, InvocationReport, InvocationSender, Request, execute, next_request, queue_with, settle,
+};
 pub use invocation::{Invocation, Outcome, PayloadFormat, describe_response};
 pub use kind::ProgramKind;
 pub use log::{LogCallback, LogLevel, LogSink};

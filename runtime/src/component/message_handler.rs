@@ -10,7 +10,7 @@ use wasmtime::component::{Component, Linker};
 use super::capabilities::bindings::MessageHandler;
 use super::capabilities::bindings::wasmcloud::messaging::types::BrokerMessage;
 use crate::actor::providers::DeliveredMessage;
-use crate::actor::{InvocationQueue, InvocationReport, Outcome, Request, next_request};
+use crate::actor::{InvocationQueue, InvocationReport, Outcome, Request, next_request, settle};
 use crate::host::{HostState, ProgramConfig};
 
 /// Links WASI 0.2 and the host's capabilities and instantiates the component's handler.
@@ -66,11 +66,7 @@ pub async fn handle_messages(
             )),
         };
         failed |= matches!(outcome, Outcome::Error(_));
-        let go_on = report(&invocation, &outcome);
-        if let Some(reply) = reply {
-            let _ = reply.send(outcome);
-        }
-        if !go_on {
+        if !settle(&mut *report, &invocation, reply, outcome) {
             break;
         }
     }
