@@ -222,3 +222,51 @@ fn a_message_stops_at_a_breakpoint_in_the_components_handler() {
     client.request_ok("disconnect", json!({}));
     assert_eq!(client.wait_exit(), Some(0));
 }
+
+fn console(client: &mut DapClient, command: &str) -> serde_json::Value {
+    client.request("evaluate", json!({ "expression": command, "context": "repl" }))
+}
+
+#[test]
+fn a_serving_handler_takes_messages_published_from_the_debug_console() {
+    let mut client = DapClient::new();
+    let launch = client.launch(
+        &[],
+        json!({ "program": messaging_component_wasm(), "subscriptions": ["ping.*"], "serve": true }),
+    );
+    assert_eq!(launch["success"], true, "{launch}");
+    let line = messaging_component_line_of("handle");
+    client.request_ok(
+        "setBreakpoints",
+        json!({
+            "source": { "path": messaging_component_dir().join("src/lib.rs") },
+            "breakpoints": [{ "line": line }],
+        }),
+    );
+    client.request_ok("configurationDone", json!({}));
+
+    // A subject the handler does not subscribe to is refused, and says what it subscribes to.
+    let refused = console(&mut client, ".publish other.x=1");
+    assert_eq!(refused["success"], false);
+    assert_eq!(
+        refused["message"],
+        "the actor does not subscribe to `other.x` (it subscribes to `ping.*`)"
+    );
+
+    let published = console(&mut client, ".publish ping.eve=hi there");
+    assert_eq!(published["body"]["result"], "published on ping.eve", "{published}");
+    client.wait_output("console", "[info messaging] published on `ping.eve`: hi there\n");
+    let stopped = client.wait_event("stopped");
+    assert_eq!(stopped["body"]["reason"], "breakpoint", "{stopped}");
+    let trace = client.request_ok("stackTrace", json!({ "threadId": 1 }));
+    let text = client.request_ok(
+        "evaluate",
+        json!({ "expression": "text", "frameId": trace["stackFrames"][0]["id"], "context": "watch" }),
+    );
+    assert_eq!(text["result"], r#""hi there""#);
+    client.request_ok("continue", json!({ "threadId": 1 }));
+    client.wait_output("console", "[info messaging] published on `pong.eve`: pong hi there\n");
+
+    client.request_ok("disconnect", json!({ "terminateDebuggee": true }));
+    assert_eq!(client.wait_exit(), Some(0));
+}

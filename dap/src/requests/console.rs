@@ -1,5 +1,6 @@
 //! Host commands typed in the debug console (`evaluate` with a leading `.`), the REPL of the
-//! seed's `wash`: invoke an actor operation, view or change the log verbosity.
+//! seed's `wash`: invoke an actor operation, publish a message to it, view or change the log
+//! verbosity.
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
@@ -10,6 +11,7 @@ use crate::server::Server;
 const HELP: &str = "\
 .invoke OP[=PAYLOAD]        invoke an actor operation (text payload)
 .invoke OP@FORMAT=PAYLOAD   FORMAT: text, json, msgpack (JSON sent as msgpack), base64
+.publish SUBJECT[=BODY]     publish a wasmcloud:messaging message to the actor's subscriptions
 .log [LEVEL]                show or set the actor log verbosity: error, warn, info, debug, trace
 .help                       this list";
 
@@ -34,6 +36,14 @@ impl Server {
                 self.session()?.invoke(invocation)?;
                 // The outcome arrives as a console line when the actor has answered.
                 format!("invoking {operation}…")
+            }
+            "publish" => {
+                let (subject, body) = rest.split_once('=').unwrap_or((rest, ""));
+                if subject.trim().is_empty() {
+                    bail!("usage: .publish SUBJECT[=BODY]");
+                }
+                self.session()?.publish(subject.trim(), body.as_bytes())?;
+                format!("published on {}", subject.trim())
             }
             "log" => {
                 let session = self.session()?;

@@ -37,6 +37,8 @@ pub(crate) struct LoadedProgram {
     pub modules: Vec<ModuleSummary>,
     pub log: LogSink,
     pub invocations: Option<InvocationSender>,
+    /// The actor's subscriptions, which messages published from the console must match.
+    pub subscriptions: Vec<String>,
 }
 
 pub(crate) type Loaded = Result<LoadedProgram>;
@@ -68,6 +70,8 @@ pub(crate) fn run(
             Entry::Core { kind, .. } => Some(*kind),
             Entry::Component(_) | Entry::Http { .. } | Entry::Messages(_) => None,
         };
+        // A waPC actor takes invocations and messages, a handler component messages.
+        let takes_requests = kind == Some(ProgramKind::Wapc) || matches!(entry, Entry::Messages(_));
         let http = match kind {
             Some(kind) => http_server::start_for(kind, &config.program, &queue_tx).await,
             None => Ok(None),
@@ -90,8 +94,9 @@ pub(crate) fn run(
             dwarf: controller.dwarf(),
             modules: controller.module_summaries(),
             log: store.data().actor.log.clone(),
-            // Without `serve` the queue ends after the launch's invocations.
-            invocations: ((config.serve || serving_http) && kind == Some(ProgramKind::Wapc)).then_some(queue_tx),
+            // Without `serve` the queue ends after the launch's invocations and messages.
+            invocations: ((config.serve || serving_http) && takes_requests).then_some(queue_tx),
+            subscriptions: config.program.providers.subscriptions.clone(),
         }));
         if !controller.wait_for_start(store.as_context_mut()).await {
             let _ = events.send(SessionEvent::Terminated);

@@ -13,6 +13,7 @@ use super::breakpoints::{CodeLocation, ModuleDebugInfo, ModuleDwarf};
 use super::command::Command;
 use super::debuggee;
 use super::model::{LaunchConfig, ModuleSummary, ScopeInfo, SessionEvent, StackFrameInfo, StepKind, VariableEntry};
+use crate::actor::providers::{delivery, log_published, subject_matches};
 use crate::actor::{Invocation, InvocationSender, LogLevel, LogSink};
 
 /// Flags both sides read without a round trip.
@@ -40,6 +41,7 @@ pub struct DebugSession {
     log: LogSink,
     /// More invocations for a serving actor; dropped to let it end.
     invocations: Mutex<Option<InvocationSender>>,
+    subscriptions: Vec<String>,
     thread: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -69,6 +71,7 @@ impl DebugSession {
                 modules: loaded.modules,
                 log: loaded.log,
                 invocations: Mutex::new(loaded.invocations),
+                subscriptions: loaded.subscriptions,
                 thread: Mutex::new(Some(thread)),
             }),
             Err(e) => {
@@ -201,6 +204,32 @@ impl DebugSession {
             .map_err(|_| anyhow!("the actor has ended"))?;
         // An actor waiting for work is not running wasm: nothing to interrupt.
         Ok(())
+    }
+
+    /// Publishes a message to a serving actor that subscribes to its subject: logged as the
+    /// actor's own publishing is, then delivered to its `HandleMessage` (`handle-message`).
+    pub fn publish(&self, subject: &str, body: &[u8]) -> Result<()> {
+        let sender = self.invocations.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(sender) = sender.as_ref() else {
+            bail!(
+                "this program takes no messages now: launch an actor that subscribes with `serve` to publish to it \
+                 from here"
+            );
+        };
+        if !self.subscriptions.iter().any(|s| subject_matches(s, subject)) {
+            bail!(
+                "the actor does not subscribe to `{subject}` (it subscribes to {})",
+                match self.subscriptions.as_slice() {
+                    [] => "nothing".to_string(),
+                    all => all.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "),
+                }
+            );
+        }
+        let invocation = delivery(subject, "", body).context("cannot encode the message")?;
+        log_published(&self.log, subject, body);
+        sender
+            .send(invocation.into())
+            .map_err(|_| anyhow!("the actor has ended"))
     }
 
     /// Changes which actor log lines are shown, from now on.

@@ -221,11 +221,7 @@ impl Messaging {
     /// delivered to the actor itself when it subscribes to the subject and to the run's other
     /// subscribers.
     pub fn publish(&mut self, subject: &str, reply_to: &str, body: &[u8], log: &LogSink) {
-        log.log(
-            LogLevel::Info,
-            "messaging",
-            &format!("published on `{subject}`: {}", String::from_utf8_lossy(body)),
-        );
+        log_published(log, subject, body);
         let hops = self.hops + 1;
         if hops > MAX_HOPS {
             log.log(
@@ -237,17 +233,8 @@ impl Messaging {
             );
             return;
         }
-        let args = HandleMessageArgs {
-            message: BrokerMessage {
-                subject,
-                reply_to,
-                body,
-            },
-        };
-        let Ok(payload) = encode(&args) else { return };
-        let invocation = Invocation {
-            operation: HANDLE_MESSAGE.into(),
-            payload,
+        let Some(invocation) = delivery(subject, reply_to, body) else {
+            return;
         };
         if let Some((bus, index)) = &self.bus {
             bus.deliver(*index, subject, &invocation, hops);
@@ -276,6 +263,31 @@ impl Messaging {
 }
 
 /// NATS subject matching: `*` is one token, a final `>` one or more.
+/// The actor log line of a publish.
+pub fn log_published(log: &LogSink, subject: &str, body: &[u8]) {
+    log.log(
+        LogLevel::Info,
+        "messaging",
+        &format!("published on `{subject}`: {}", String::from_utf8_lossy(body)),
+    );
+}
+
+/// The `HandleMessage` invocation that delivers a message (a component's handler reads it back
+/// with [`DeliveredMessage::of`]).
+pub fn delivery(subject: &str, reply_to: &str, body: &[u8]) -> Option<Invocation> {
+    let args = HandleMessageArgs {
+        message: BrokerMessage {
+            subject,
+            reply_to,
+            body,
+        },
+    };
+    Some(Invocation {
+        operation: HANDLE_MESSAGE.into(),
+        payload: encode(&args).ok()?,
+    })
+}
+
 /// What a request gets: nothing in the run can answer while the requester waits (a reply
 /// would have to come from a handler, and the requesting actor's own can't run meanwhile).
 pub fn no_responder(subject: &str) -> String {
@@ -310,7 +322,8 @@ impl DeliveredMessage {
     }
 }
 
-fn subject_matches(pattern: &str, subject: &str) -> bool {
+/// Whether `subject` matches a subscription `pattern` (NATS wildcards: `*` one token, `>` the rest).
+pub fn subject_matches(pattern: &str, subject: &str) -> bool {
     let mut tokens = subject.split('.');
     for part in pattern.split('.') {
         match (part, tokens.next()) {

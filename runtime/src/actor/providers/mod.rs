@@ -10,7 +10,9 @@ mod msgpack;
 
 pub use http_client::{HttpClient, host_allowed};
 pub use keyvalue::{KeyValue, SharedKeyValue};
-pub use messaging::{DeliveredMessage, HANDLE_MESSAGE, MessageBus, Messaging, no_responder};
+pub use messaging::{
+    DeliveredMessage, HANDLE_MESSAGE, MessageBus, Messaging, delivery, log_published, no_responder, subject_matches,
+};
 
 use super::log::LogSink;
 
