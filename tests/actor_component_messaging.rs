@@ -133,14 +133,23 @@ spec:
             namespace: wasmcloud
             package: messaging
             interfaces: [consumer]
-            target_config:
-              - name: subjects
-                properties:
-                  subscriptions: "ping.*"
+    # As wasmCloud 1.x declares a handler's subscriptions: on the provider's link to it.
     - name: nats
       type: capability
       properties:
         image: ghcr.io/wasmcloud/messaging-nats:0.23.0
+      traits:
+        - type: link
+          properties:
+            target: listener
+            namespace: wasmcloud
+            package: messaging
+            interfaces: [handler]
+            source:
+              config:
+                - name: subjects
+                  properties:
+                    subscriptions: "ping.*"
 "#,
             wapc = wapc_actor_wasm().display(),
             component = messaging_component_wasm().display(),

@@ -57,8 +57,10 @@ pub(super) fn plan(manifest: &Value, base: &Path) -> Result<Plan> {
             };
             let contract = link_contract(properties, source, target_component)?;
             let contract = contract_for(&format!("the link from `{}` to `{target}`", name_of(source)), &contract)?;
-            // The HTTP server provider calls the actor: the actor is the link's target.
-            let actor_name = if contract == http_server::CONTRACT {
+            // A provider's link to a component is how it calls the component (the HTTP server's
+            // `incoming-handler`, messaging's `handler` with the subscriptions): the actor is the
+            // link's target then, and its source otherwise.
+            let actor_name = if contract == http_server::CONTRACT || source["type"] == "capability" {
                 target.clone()
             } else {
                 name_of(source)
