@@ -155,6 +155,7 @@ impl<'a> Entries<'a> {
             seen,
         }
     }
+
     /// The chosen entries' DWARF addresses.
     fn choose(&self) -> Vec<u64> {
         let mut chosen = self.entries();
