@@ -324,3 +324,36 @@ fn without_serve_the_console_says_how_to_invoke() {
             .starts_with(".invoke OP[=PAYLOAD]")
     );
 }
+
+#[test]
+fn an_actor_with_nothing_to_do_says_how_to_give_it_work_unless_it_serves() {
+    let launch = |serve: bool| {
+        let mut client = DapClient::new();
+        client.initialize();
+        client.wait_event("initialized");
+        client.request_ok("launch", json!({ "program": wapc_actor_wasm(), "serve": serve }));
+        client.request_ok("configurationDone", json!({}));
+        client
+    };
+    let mut idle = launch(false);
+    idle.wait_output(
+        "console",
+        "is a waPC actor and nothing was given to invoke: add `invoke` to the launch, or \
+         `\"serve\": true` to invoke it from the debug console\n",
+    );
+    idle.wait_event("terminated");
+
+    let mut serving = launch(true);
+    assert_eq!(
+        console(&mut serving, ".invoke Greet=x")["body"]["result"],
+        "invoking Greet…"
+    );
+    serving.wait_output("console", "Greet: Hello, x!\n");
+    assert!(
+        !serving.output("console").contains("nothing was given"),
+        "{}",
+        serving.output("console")
+    );
+    serving.request_ok("disconnect", json!({ "terminateDebuggee": true }));
+    serving.wait_event("terminated");
+}

@@ -8,7 +8,8 @@ use wasmtime::Module;
 
 use crate::ModuleImage;
 use crate::actor::{
-    ActorState, Invocation, LogSink, Outcome, ProgramKind, execute, prepare, providers::http_server, queue_with,
+    ActorState, Invocation, LogSink, Outcome, Prepared, ProgramKind, execute, prepare, providers::http_server,
+    queue_with,
 };
 use crate::component;
 use crate::host::{EngineMode, ProgramConfig, Stdio, instantiate_program, new_engine, new_store};
@@ -34,6 +35,9 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
         .with_context(|| format!("cannot compile `{}`", config.program.display()))?;
     let kind = ProgramKind::of(&module)?;
     let prepared = prepare(kind, config, &image.bytes)?;
+    if prepared.idle {
+        eprintln!("wasmscope: {}", Prepared::idle_note(config));
+    }
     for note in &prepared.notes {
         eprintln!("wasmscope: {note}");
     }

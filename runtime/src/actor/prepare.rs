@@ -13,6 +13,18 @@ use crate::host::ProgramConfig;
 pub struct Prepared {
     pub providers: Providers,
     pub notes: Vec<String>,
+    /// A waPC actor with nothing to invoke, serve or wait for: [`Prepared::idle_note`] says so
+    /// where nothing else will give it work (a debugger's `serve` will).
+    pub idle: bool,
+}
+
+impl Prepared {
+    pub fn idle_note(config: &ProgramConfig) -> String {
+        format!(
+            "`{}` is a waPC actor and nothing was given to invoke",
+            config.program.display()
+        )
+    }
 }
 
 pub fn prepare(kind: ProgramKind, config: &ProgramConfig, module: &[u8]) -> Result<Prepared> {
@@ -26,17 +38,12 @@ pub fn prepare(kind: ProgramKind, config: &ProgramConfig, module: &[u8]) -> Resu
             "`{}` is a WASI command program, not an actor: it takes no messages",
             config.program.display()
         ),
-        // Nothing to invoke, nothing to serve, no messages to wait for: worth a word.
-        ProgramKind::Wapc
-            if config.invocations.is_empty() && config.http.is_none() && config.providers.subscriptions.is_empty() =>
-        {
-            notes.push(format!(
-                "`{}` is a waPC actor and nothing was given to invoke",
-                config.program.display()
-            ))
-        }
         _ => {}
     }
+    let idle = kind == ProgramKind::Wapc
+        && config.invocations.is_empty()
+        && config.http.is_none()
+        && config.providers.subscriptions.is_empty();
     let mut providers = Providers::new(config)?;
     providers.linked = config.links.clone();
     let (claims, warning) = claims::admit(module, config.allow_invalid_claims)?;
@@ -45,5 +52,5 @@ pub fn prepare(kind: ProgramKind, config: &ProgramConfig, module: &[u8]) -> Resu
         subject: claims.subject,
         capabilities: claims.capabilities,
     });
-    Ok(Prepared { providers, notes })
+    Ok(Prepared { providers, notes, idle })
 }

@@ -10,8 +10,8 @@ use wasmtime::{AsContextMut, Engine, Module, Store, UpdateDeadline};
 
 use crate::ModuleImage;
 use crate::actor::{
-    ActorState, Invocation, InvocationSender, LogSink, Outcome, ProgramKind, execute, prepare, providers::http_server,
-    queue_with,
+    ActorState, Invocation, InvocationSender, LogSink, Outcome, Prepared, ProgramKind, execute, prepare,
+    providers::http_server, queue_with,
 };
 use crate::component;
 use crate::dwarf::DebugInfo;
@@ -219,6 +219,14 @@ async fn load(
         .with_context(|| format!("cannot compile `{}`", path.display()))?;
     let kind = ProgramKind::of(&module)?;
     let prepared = prepare(kind, &config.program, &image.bytes)?;
+    // With `serve` the debug console gives the work.
+    if prepared.idle && !config.serve {
+        let text = format!(
+            "{}: add `invoke` to the launch, or `\"serve\": true` to invoke it from the debug console",
+            Prepared::idle_note(&config.program)
+        );
+        let _ = events.send(SessionEvent::Notice { text });
+    }
     for text in prepared.notes {
         let _ = events.send(SessionEvent::Notice { text });
     }
