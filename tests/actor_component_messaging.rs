@@ -99,11 +99,9 @@ fn a_handler_subscribed_to_nothing_and_messages_for_a_command_are_refused() {
 
 #[test]
 fn a_wapc_actor_of_a_manifest_publishes_to_a_component_that_subscribes() {
-    let dir = std::env::temp_dir().join(format!("wasmscope-component-bus-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let manifest = dir.join("bus.wadm.yaml");
-    std::fs::write(
-        &manifest,
+    let scratch = Scratch::new("component-bus");
+    let manifest = scratch.write(
+        "bus.wadm.yaml",
         format!(
             r#"apiVersion: core.oam.dev/v1beta1
 kind: Application
@@ -154,8 +152,7 @@ spec:
             wapc = wapc_actor_wasm().display(),
             component = messaging_component_wasm().display(),
         ),
-    )
-    .unwrap();
+    );
     let output = wasmscope_run(&[
         manifest.to_str().unwrap(),
         "--actor",
@@ -163,7 +160,6 @@ spec:
         "--invoke",
         "Announce=ping.carol hello",
     ]);
-    let _ = std::fs::remove_dir_all(&dir);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert_eq!(

@@ -4,33 +4,10 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
 use support::*;
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("wasmscope-manifest-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn actor_image() -> String {
     format!("file://{}", wapc_actor_wasm().display())
@@ -132,7 +109,7 @@ const KV_LINK: &str = "        - type: link
 #[test]
 fn a_wadm_application_serves_http_with_its_key_value_link() {
     let scratch = Scratch::new("wadm");
-    let manifest = scratch.write("wadm.yaml", &wadm(KV_LINK));
+    let manifest = scratch.write("wadm.yaml", wadm(KV_LINK));
     let (mut child, addr, before) = serve(&manifest, &[]);
     assert_eq!(before, ["wasmscope: serving 0.0.0.0:0 on 127.0.0.1:0 (loopback only)"]);
     assert_eq!(
@@ -150,7 +127,7 @@ fn a_wadm_application_serves_http_with_its_key_value_link() {
 #[test]
 fn an_actor_without_a_link_gets_the_hosts_denial() {
     let scratch = Scratch::new("unlinked");
-    let manifest = scratch.write("wadm.yaml", &wadm(""));
+    let manifest = scratch.write("wadm.yaml", wadm(""));
     let (mut child, addr, _) = serve(&manifest, &[]);
     assert_eq!(
         http_request(&addr, "GET", "/a", ""),
@@ -198,7 +175,7 @@ fn a_host_manifest_links_actors_by_module_key_and_expands_the_environment() {
         .unwrap();
     let manifest = scratch.write(
         "host.yaml",
-        &format!(
+        format!(
             "actors:\n  - ./actor_s.wasm\ncapabilities:\n  - image_ref: wasmcloud.azurecr.io/httpserver:0.11.1\n  - image_ref: wasmcloud.azurecr.io/redis:0.10.0\nlinks:\n  - actor: ${{COUNTER_KEY:MNOTTHISONE}}\n    provider_id: VAG3QITQQ2ODAOWB5TTQSDJ53XK3SHBEIFNK4AYJ5RKAX2UNSCAPHA5M\n    contract_id: wasmcloud:httpserver\n    values:\n      PORT: ${{PORT:8080}}\n  - actor: {key}\n    provider_id: VAZVC4RX54J2NVCMCW7BPCAHGGG5XZXDBXFUMDUXGESTMQEJLC3YVZWB\n    contract_id: wasmcloud:keyvalue\n    values:\n      URL: redis://127.0.0.1:6379/\n"
         ),
     );
@@ -229,7 +206,7 @@ fn invocations_go_to_the_manifests_actor() {
     let scratch = Scratch::new("invoke");
     let manifest = scratch.write(
         "app.wadm.yaml",
-        &format!(
+        format!(
             "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: one\nspec:\n  components:\n    - name: greeter\n      type: actor\n      properties:\n        image: {}\n",
             actor_image()
         ),
@@ -255,7 +232,7 @@ fn an_unknown_capability_is_named() {
             interfaces: [blobstore]";
     let manifest = scratch.write(
         "wadm.yaml",
-        &wadm(links).replace(
+        wadm(links).replace(
             "    - name: kvstore",
             "    - name: blobs\n      type: capability\n      properties:\n        image: ghcr.io/wasmcloud/blobstore-fs:0.10.1\n    - name: kvstore",
         ),
@@ -277,7 +254,7 @@ fn an_unknown_capability_is_named() {
 fn the_debugger_launches_a_manifests_actor_with_its_links() {
     use serde_json::json;
     let scratch = Scratch::new("dap");
-    let manifest = scratch.write("wadm.yaml", &wadm(KV_LINK));
+    let manifest = scratch.write("wadm.yaml", wadm(KV_LINK));
     let mut client = DapClient::new();
     client.initialize();
     client.wait_event("initialized");
@@ -358,7 +335,7 @@ fn the_actors_of_a_manifest_share_one_key_value_store() {
     };
     let manifest = scratch.write(
         "shared.wadm.yaml",
-        &format!(
+        format!(
             "apiVersion: core.oam.dev/v1beta1
 kind: Application
 metadata:

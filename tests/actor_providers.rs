@@ -76,12 +76,10 @@ fn messages_on_subscribed_subjects_reach_handle_message() {
 
 #[test]
 fn a_manifest_links_configure_hosts_and_subscriptions() {
-    let dir = std::env::temp_dir().join(format!("wasmscope-providers-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = Scratch::new("providers");
     let (addr, served) = one_request_http_server();
-    let manifest = dir.join("app.wadm.yaml");
-    std::fs::write(
-        &manifest,
+    let manifest = scratch.write(
+        "app.wadm.yaml",
         format!(
             r#"apiVersion: core.oam.dev/v1beta1
 kind: Application
@@ -135,8 +133,7 @@ spec:
 "#,
             image = wapc_actor_wasm().display()
         ),
-    )
-    .unwrap();
+    );
     let fetch = format!("Fetch=http://{addr}/");
     let output = wasmscope_run(&[
         manifest.to_str().unwrap(),
@@ -145,7 +142,6 @@ spec:
         "--invoke",
         "Announce=alerts.fire hot",
     ]);
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(
         text(&output.stdout),
         "Fetch: 200 hello\nAnnounce: published: true\nHandleMessage: \n",
@@ -203,12 +199,10 @@ fn a_delivered_message_stops_at_a_breakpoint_in_its_handler() {
 
 #[test]
 fn a_message_reaches_the_other_actors_of_a_manifest_that_subscribe() {
-    let dir = std::env::temp_dir().join(format!("wasmscope-bus-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let manifest = dir.join("bus.wadm.yaml");
+    let scratch = Scratch::new("bus");
     let image = format!("file://{}", wapc_actor_wasm().display());
-    std::fs::write(
-        &manifest,
+    let manifest = scratch.write(
+        "bus.wadm.yaml",
         format!(
             r#"apiVersion: core.oam.dev/v1beta1
 kind: Application
@@ -258,8 +252,7 @@ spec:
         image: ghcr.io/wasmcloud/keyvalue-redis:0.28.1
 "#
         ),
-    )
-    .unwrap();
+    );
     let output = wasmscope_run(&[
         manifest.to_str().unwrap(),
         "--actor",
@@ -269,7 +262,6 @@ spec:
         "--invoke",
         "Announce=other.news ignored",
     ]);
-    let _ = std::fs::remove_dir_all(&dir);
     let stderr = text(&output.stderr);
     // The announcer does not subscribe: only the listener handles the message, once.
     assert_eq!(

@@ -7,6 +7,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
+use support::Scratch;
 use support::lsp::LspClient;
 
 fn fixture_path(name: &str) -> PathBuf {
@@ -373,34 +374,9 @@ fn requests_about_unknown_documents_or_past_the_end_answer_null() {
     assert_eq!(response["result"], location(&uri, (3, 10), (3, 15)));
 }
 
-/// A directory under the system's temporary directory, deleted when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let path = std::env::temp_dir().join(format!("wasmscope-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[test]
 fn the_workspace_is_scanned_and_watched_files_are_rechecked() {
-    let workspace = TempDir::new("lsp-workspace");
+    let workspace = Scratch::new("lsp-workspace");
     let api_text = "package demo:shop;\n\ninterface api {\n  use types.{order};\n  place: func(o: order);\n}\n";
     let types_text = "package demo:shop;\n\ninterface types {\n  record order {\n    id: u64,\n  }\n}\n";
     let api = uri_of(&workspace.write("shop/api.wit", api_text));

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{Value, json};
+use support::Scratch;
 use support::lsp::LspClient;
 
 fn fixtures() -> PathBuf {
@@ -378,30 +379,6 @@ fn completion_and_navigation_are_answered_by_the_library() {
     );
 }
 
-/// A scratch workspace for the `.wasm` cross-file checks, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("wasmscope-lsp-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// `module` signed for a new module key by a new account; the module's public key too.
 fn signed(module: &[u8], capabilities: &[&str], not_before_in: Option<std::time::Duration>) -> (Vec<u8>, String) {
     use wasmscope_runtime::actor::claims::{KeyPair, SignRequest, sign};
@@ -645,7 +622,7 @@ fn a_rebuilt_component_republishes_its_manifest() {
     let components = fixtures().join("components");
     let caller = std::fs::read(components.join("caller.wasm")).unwrap();
     scratch.write("caller.wasm", &caller);
-    let callee = scratch.write("callee.wasm", &std::fs::read(components.join("callee.wasm")).unwrap());
+    let callee = scratch.write("callee.wasm", std::fs::read(components.join("callee.wasm")).unwrap());
     scratch.write("corrupt.wasm", &caller);
     let text = LINKED_APP.replace("[store, storage]", "[store]");
     let manifest = scratch.write("app.wadm.yaml", text.as_bytes());

@@ -4,38 +4,19 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Value, json};
+use support::Scratch;
 use support::lsp::LspClient;
+
+/// Writes a file of the workspace; returns its URI.
+fn write_uri(dir: &Scratch, name: &str, text: &str) -> String {
+    uri_of(&dir.write(name, text))
+}
 
 fn uri_of(path: &Path) -> String {
     format!("file://{}", path.display())
-}
-
-/// A directory under the system's temporary directory, deleted when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let path = std::env::temp_dir().join(format!("wasmscope-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        let path = self.0.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, text).unwrap();
-        uri_of(&path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 const API_WIT: &str = "package demo:shop;\n\ninterface api {\n  use types.{order};\n  place: func(o: order);\n}\n";
@@ -73,7 +54,7 @@ spec:
 
 /// The workspace of these tests, and the URIs of its files.
 struct Shop {
-    dir: TempDir,
+    dir: Scratch,
     api_wit: String,
     types_wit: String,
     widl: String,
@@ -82,16 +63,20 @@ struct Shop {
 }
 
 fn shop(name: &str) -> Shop {
-    let dir = TempDir::new(name);
+    let dir = Scratch::new(name);
     // Build output is never scanned.
-    dir.write("target/ignored.wit", "package demo:ignored;\ninterface hidden {}\n");
+    write_uri(
+        &dir,
+        "target/ignored.wit",
+        "package demo:ignored;\ninterface hidden {}\n",
+    );
     Shop {
-        api_wit: dir.write("shop/api.wit", API_WIT),
-        types_wit: dir.write("shop/types.wit", TYPES_WIT),
-        widl: dir.write("api.widl", API_WIDL),
-        manifest: dir.write("wadm.yaml", WADM_YAML),
+        api_wit: write_uri(&dir, "shop/api.wit", API_WIT),
+        types_wit: write_uri(&dir, "shop/types.wit", TYPES_WIT),
+        widl: write_uri(&dir, "api.widl", API_WIDL),
+        manifest: write_uri(&dir, "wadm.yaml", WADM_YAML),
         // Does not parse: no symbols.
-        broken: dir.write("broken/broken.wit", "package demo:broken;\ninterface {\n"),
+        broken: write_uri(&dir, "broken/broken.wit", "package demo:broken;\ninterface {\n"),
         dir,
     }
 }
@@ -190,7 +175,8 @@ fn workspace_symbols_match_names_across_the_workspace_and_follow_edits() {
     assert_eq!(workspace_symbols(&mut client, "nothing-like-this"), json!([]));
 
     // A file the watcher reports created counts once it is checked.
-    let returns = shop.dir.write(
+    let returns = write_uri(
+        &shop.dir,
         "shop/returns.wit",
         "package demo:shop;\n\ninterface returns {\n  send-back: func(id: u64);\n}\n",
     );

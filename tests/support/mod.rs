@@ -119,6 +119,33 @@ pub fn http_component_line_of(marker: &str) -> u32 {
     find_marker(&source, marker).unwrap_or_else(|e| panic!("{e} in {}", path.display()))
 }
 
+/// A folder under the system's temporary directory for one test, removed when dropped.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    /// `wasmscope-NAME-PID`, emptied first: names are unique within a test binary.
+    pub fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("wasmscope-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// Writes `name` (and the folders it is in); returns its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// `wasmscope run ARGS…`, run to its end.
 pub fn wasmscope_run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wasmscope"))
