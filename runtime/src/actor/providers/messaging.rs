@@ -44,20 +44,6 @@ struct PublishResponse {
     published: bool,
 }
 
-#[derive(Serialize)]
-struct BrokerMessage<'a> {
-    subject: &'a str,
-    #[serde(rename = "replyTo")]
-    reply_to: &'a str,
-    #[serde(with = "serde_bytes")]
-    body: &'a [u8],
-}
-
-#[derive(Serialize)]
-struct HandleMessageArgs<'a> {
-    message: BrokerMessage<'a>,
-}
-
 /// The actors of one run (a manifest's) that take messages: each one's subscriptions and its
 /// invocation queue, held open (a subscriber waits for messages) until the run [closes] the
 /// bus, when the actors that could publish have ended. Actors start together but not at the
@@ -276,10 +262,10 @@ pub fn log_published(log: &LogSink, subject: &str, body: &[u8]) {
 /// with [`DeliveredMessage::of`]).
 pub fn delivery(subject: &str, reply_to: &str, body: &[u8]) -> Option<Invocation> {
     let args = HandleMessageArgs {
-        message: BrokerMessage {
-            subject,
-            reply_to,
-            body,
+        message: DeliveredMessage {
+            subject: subject.to_string(),
+            reply_to: reply_to.to_string(),
+            body: body.to_vec(),
         },
     };
     Some(Invocation {
@@ -294,9 +280,9 @@ pub fn no_responder(subject: &str) -> String {
     format!("no responder for `{subject}`: wasmscope's in-process messaging has no other actor to answer a request")
 }
 
-/// A message as a `HandleMessage` delivery carries it (for components, which take it as a
-/// WIT record rather than msgpack).
-#[derive(Debug, Deserialize, PartialEq, Eq)]
+/// A message as a `HandleMessage` delivery carries it (the interface's `BrokerMessage`);
+/// components take it back as a WIT record rather than msgpack.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DeliveredMessage {
     pub subject: String,
     #[serde(rename = "replyTo", default)]
@@ -305,8 +291,9 @@ pub struct DeliveredMessage {
     pub body: Vec<u8>,
 }
 
-#[derive(Deserialize)]
-struct DeliveredArgs {
+/// `HandleMessage`'s argument.
+#[derive(Serialize, Deserialize)]
+struct HandleMessageArgs {
     message: DeliveredMessage,
 }
 
@@ -316,7 +303,7 @@ impl DeliveredMessage {
         if invocation.operation != HANDLE_MESSAGE {
             return None;
         }
-        rmp_serde::from_slice::<DeliveredArgs>(&invocation.payload)
+        rmp_serde::from_slice::<HandleMessageArgs>(&invocation.payload)
             .ok()
             .map(|args| args.message)
     }
