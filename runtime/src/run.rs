@@ -4,15 +4,15 @@
 use std::io::Write as _;
 
 use anyhow::{Context, Result};
-use wasmtime::Module;
+use wasmtime::{Module, Store};
 
 use crate::ModuleImage;
 use crate::actor::{
-    ActorState, Invocation, LogSink, Outcome, Prepared, ProgramKind, execute, prepare, providers::http_server,
-    queue_with,
+    ActorState, Invocation, InvocationQueue, InvocationSender, LogSink, Outcome, Prepared, ProgramKind, execute,
+    prepare, providers::http_server, queue_with,
 };
 use crate::component;
-use crate::host::{EngineMode, ProgramConfig, Stdio, instantiate_program, new_engine, new_store};
+use crate::host::{EngineMode, HostState, ProgramConfig, Stdio, instantiate_program, new_engine, new_store};
 
 /// Exit code of a program that ends in a trap, as a POSIX shell reports `abort()`.
 pub const TRAP_EXIT_CODE: i32 = 134;
@@ -49,10 +49,7 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
     })
     .await?;
     let mut report = report_outcome;
-    let (sender, queue) = queue_with(&config.invocations);
-    if let Some(bus) = &config.message_bus {
-        store.data_mut().actor.providers.messaging.join(bus, &sender);
-    }
+    let (sender, queue) = actor_queue(&mut store, config);
     // While serving HTTP the queue stays open: the program runs until it is killed. Otherwise
     // the sender goes now, so the queue ends after the given invocations.
     let _serving = match http_server::start_for(kind, config, &sender).await? {
@@ -73,6 +70,16 @@ pub async fn run_program(config: &ProgramConfig, mode: EngineMode) -> Result<i32
             Ok(TRAP_EXIT_CODE)
         }
     }
+}
+
+/// An actor's queue: the invocations given, and in a manifest run the messages the run's bus
+/// brings it (it joins the bus with the queue's sender).
+fn actor_queue(store: &mut Store<HostState>, config: &ProgramConfig) -> (InvocationSender, InvocationQueue) {
+    let (sender, queue) = queue_with(&config.invocations);
+    if let Some(bus) = &config.message_bus {
+        store.data_mut().actor.providers.messaging.join(bus, &sender);
+    }
+    (sender, queue)
 }
 
 /// An invocation's outcome: a response on stdout as `Operation: response`, a failure on
@@ -124,12 +131,9 @@ async fn run_component(config: &ProgramConfig, engine: &wasmtime::Engine, image:
         }
         component::ComponentKind::MessageHandler => {
             let handler = component::instantiate_message_handler(&mut store, &compiled, config).await?;
-            let (sender, queue) = queue_with(&[]);
             // In a manifest the bus holds the queue open while other actors may publish;
             // alone, the messages given with `--publish` (and what they cause) are all.
-            if let Some(bus) = &config.message_bus {
-                store.data_mut().actor.providers.messaging.join(bus, &sender);
-            }
+            let (sender, queue) = actor_queue(&mut store, config);
             drop(sender);
             let mut report = report_outcome;
             match component::handle_messages(&mut store, &handler, queue, &mut report).await {
